@@ -1,0 +1,234 @@
+/**
+ * Every table of Rite of Passage. Times are Unix milliseconds unless a column says otherwise.
+ *
+ * Anonymity: nothing here holds an IP address, a user agent or an e-mail. People are known only
+ * through `authors` (a keyed hash of a random key held in a cookie) and optional `users`.
+ */
+import {
+  sqliteTable,
+  text,
+  integer,
+  index,
+  uniqueIndex,
+  primaryKey,
+  type AnySQLiteColumn,
+} from 'drizzle-orm/sqlite-core';
+
+/** Optional accounts: a username and a password hash, nothing else. */
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role', { enum: ['member', 'moderator'] }).notNull().default('member'),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Login sessions (lucia). The id is the SHA-256 of the token in the cookie, never the token. */
+export const authSessions = sqliteTable(
+  'auth_sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** Sliding expiry, in seconds since the epoch (lucia's convention). */
+    expiresAt: integer('expires_at').notNull(),
+    /** Absolute lifetime starts here (lucia v3 only slides). Milliseconds. */
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('auth_sessions_user_idx').on(t.userId)],
+);
+
+/**
+ * An anonymous author: the keyed hash of a random 256-bit key kept in the person's cookie.
+ * An account may adopt keys, so one user can own several authors (one per browser).
+ */
+export const authors = sqliteTable(
+  'authors',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    keyHash: text('key_hash').notNull().unique(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('authors_user_idx').on(t.userId)],
+);
+
+/** Failure types: a curated taxonomy that moderators can extend. */
+export const failureTypes = sqliteTable('failure_types', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  description: text('description').notNull(),
+});
+
+export const stories = sqliteTable(
+  'stories',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    slug: text('slug').notNull(),
+    title: text('title').notNull(),
+    /** The Markdown is the truth; the HTML is its sanitized rendering, made when saved. */
+    bodyMarkdown: text('body_markdown').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    experience: text('experience'),
+    impact: text('impact'),
+    detection: text('detection'),
+    outcome: text('outcome'),
+    /** Bit mask of CONTENT_NOTES (src/lib/facts.ts), so the feed can filter without a join. */
+    contentNotes: integer('content_notes').notNull().default(0),
+    /** Null once the author disowns the story: then nothing links it to anyone. */
+    authorId: integer('author_id').references(() => authors.id, { onDelete: 'set null' }),
+    /** SHA-256 of the private manage token; the token itself is shown once and never stored. */
+    manageTokenHash: text('manage_token_hash').unique(),
+    state: text('state', { enum: ['visible', 'hidden'] }).notNull().default('visible'),
+    createdAt: integer('created_at').notNull(),
+    /** Equal to createdAt, or later when the poster chose a delayed publication. */
+    publishedAt: integer('published_at').notNull(),
+    editedAt: integer('edited_at'),
+    beenThereCount: integer('been_there_count').notNull().default(0),
+    commentCount: integer('comment_count').notNull().default(0),
+  },
+  (t) => [
+    index('stories_feed_idx').on(t.publishedAt, t.id),
+    index('stories_experience_feed_idx').on(t.experience, t.publishedAt, t.id),
+    index('stories_been_there_idx').on(t.beenThereCount, t.id),
+    index('stories_author_idx').on(t.authorId),
+  ],
+);
+
+/** Story ↔ failure type. publishedAt is copied here so a tag page pages by index alone. */
+export const storyFailureTypes = sqliteTable(
+  'story_failure_types',
+  {
+    storyId: integer('story_id')
+      .notNull()
+      .references(() => stories.id, { onDelete: 'cascade' }),
+    failureTypeId: integer('failure_type_id')
+      .notNull()
+      .references(() => failureTypes.id, { onDelete: 'cascade' }),
+    publishedAt: integer('published_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storyId, t.failureTypeId] }),
+    index('story_failure_types_feed_idx').on(t.failureTypeId, t.publishedAt, t.storyId),
+  ],
+);
+
+/** One row per lesson, so lessons can be browsed and voted on by themselves. */
+export const lessons = sqliteTable(
+  'lessons',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    storyId: integer('story_id')
+      .notNull()
+      .references(() => stories.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    text: text('text').notNull(),
+    helpfulCount: integer('helpful_count').notNull().default(0),
+  },
+  (t) => [
+    index('lessons_story_idx').on(t.storyId, t.position),
+    index('lessons_helpful_idx').on(t.helpfulCount, t.id),
+  ],
+);
+
+export const comments = sqliteTable(
+  'comments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    storyId: integer('story_id')
+      .notNull()
+      .references(() => stories.id, { onDelete: 'cascade' }),
+    parentId: integer('parent_id').references((): AnySQLiteColumn => comments.id, {
+      onDelete: 'cascade',
+    }),
+    authorId: integer('author_id').references(() => authors.id, { onDelete: 'set null' }),
+    /** Fixed when written, so disowning or merging authors never renames anyone in a thread. */
+    pseudonym: text('pseudonym').notNull(),
+    isOp: integer('is_op', { mode: 'boolean' }).notNull().default(false),
+    bodyMarkdown: text('body_markdown').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    state: text('state', { enum: ['visible', 'hidden', 'deleted'] }).notNull().default('visible'),
+    createdAt: integer('created_at').notNull(),
+    editedAt: integer('edited_at'),
+  },
+  (t) => [
+    index('comments_story_idx').on(t.storyId, t.id),
+    index('comments_parent_idx').on(t.parentId),
+    index('comments_author_idx').on(t.authorId),
+  ],
+);
+
+/** "Been there" on a story: one per author, enforced by the primary key. */
+export const storyReactions = sqliteTable(
+  'story_reactions',
+  {
+    storyId: integer('story_id')
+      .notNull()
+      .references(() => stories.id, { onDelete: 'cascade' }),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => authors.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storyId, t.authorId] })],
+);
+
+/** "Helpful" on a lesson: one per author. */
+export const lessonVotes = sqliteTable(
+  'lesson_votes',
+  {
+    lessonId: integer('lesson_id')
+      .notNull()
+      .references(() => lessons.id, { onDelete: 'cascade' }),
+    authorId: integer('author_id')
+      .notNull()
+      .references(() => authors.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.lessonId, t.authorId] })],
+);
+
+/** A reader's report of a story or comment. The reporter is not recorded. */
+export const reports = sqliteTable(
+  'reports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    targetType: text('target_type', { enum: ['story', 'comment'] }).notNull(),
+    targetId: integer('target_id').notNull(),
+    reason: text('reason').notNull(),
+    state: text('state', { enum: ['open', 'closed'] }).notNull().default('open'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('reports_open_idx').on(t.state, t.createdAt),
+    index('reports_target_idx').on(t.targetType, t.targetId),
+  ],
+);
+
+/** The public moderation log: what, which action, why, when — never who, never the hidden text. */
+export const moderationActions = sqliteTable(
+  'moderation_actions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    targetType: text('target_type', { enum: ['story', 'comment'] }).notNull(),
+    targetId: integer('target_id').notNull(),
+    action: text('action', { enum: ['dismiss', 'hide', 'restore', 'delete', 'redact'] }).notNull(),
+    reason: text('reason').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('moderation_actions_created_idx').on(t.createdAt)],
+);
+
+export type User = typeof users.$inferSelect;
+export type AuthSession = typeof authSessions.$inferSelect;
+export type Author = typeof authors.$inferSelect;
+export type FailureType = typeof failureTypes.$inferSelect;
+export type Story = typeof stories.$inferSelect;
+export type NewStory = typeof stories.$inferInsert;
+export type Lesson = typeof lessons.$inferSelect;
+export type Comment = typeof comments.$inferSelect;
+export type NewComment = typeof comments.$inferInsert;
+export type Report = typeof reports.$inferSelect;
+export type ModerationAction = typeof moderationActions.$inferSelect;

@@ -1,0 +1,108 @@
+/**
+ * Form handlers on a story page: "been there", "helpful", comments and replies, deleting one's
+ * own comment, and reports. Success answers 303 (POST/Redirect/GET); failures re-render the page
+ * with a message beside the form and what was typed kept.
+ */
+import type { APIContext } from 'astro';
+import { getDb } from '../server/db';
+import { readForm, formText, parseId } from '../server/http';
+import { ServiceError, httpStatusFor } from '../server/errors';
+import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
+import { ensureActor } from '../server/visitor';
+import { toggleBeenThere, toggleHelpful } from '../server/reactions';
+import { addComment, deleteOwnComment } from '../server/comments';
+import { fileReport } from '../server/moderation';
+import { safeReturnPath } from '../lib/labels';
+import { LIMITS } from '../lib/limits';
+import { cleanText } from '../lib/story-input';
+
+export interface StoryPageFormState {
+  /** Which form the message belongs to: 'comment' (top level), 'reply-{id}', 'report-...', 'page'. */
+  form: string;
+  status: number;
+  message: string;
+  values: { body?: string; reason?: string };
+  retryAfterSeconds?: number;
+}
+
+export type StoryPageOutcome =
+  | { kind: 'redirect'; location: string }
+  | { kind: 'json'; body: unknown; status: number }
+  | { kind: 'form'; state: StoryPageFormState };
+
+/** Validates a comment body the way the form explains it. */
+function commentBody(raw: string): string {
+  const body = cleanText(raw);
+  if (body.length < LIMITS.commentMin) throw new ServiceError('invalid', 'Write something before posting.', 'body');
+  if (body.length > LIMITS.commentMax) {
+    throw new ServiceError('invalid', `Keep comments under ${LIMITS.commentMax.toLocaleString('en')} characters.`, 'body');
+  }
+  return body;
+}
+
+/** Handles every POST to /stories/{id}-{slug}. */
+export async function handleStoryPagePost(context: APIContext, story: { id: number; url: string }): Promise<StoryPageOutcome> {
+  let formName = 'page';
+  let values: StoryPageFormState['values'] = {};
+  const wantsJson = (context.request.headers.get('accept') ?? '').includes('application/json');
+  try {
+    const form = await readForm(context.request);
+    const db = getDb();
+    const key = clientKey(context);
+    const reaction = formText(form, 'reaction');
+    const intent = formText(form, 'intent');
+    const back = safeReturnPath(formText(form, 'return'), story.url);
+
+    if (reaction === 'been-there' || reaction === 'helpful') {
+      enforceRateLimit('react', key);
+      const actor = ensureActor(db, context);
+      const result =
+        reaction === 'been-there'
+          ? toggleBeenThere(db, story.id, actor.authorId)
+          : toggleHelpful(db, story.id, parseId(formText(form, 'lesson')) ?? -1, actor.authorId);
+      // A small island may ask for JSON to update the count without a reload.
+      if (wantsJson) return { kind: 'json', status: 200, body: result };
+      return { kind: 'redirect', location: reaction === 'helpful' ? `${story.url}#lessons` : back };
+    }
+
+    if (intent === 'comment') {
+      const parentId = parseId(formText(form, 'parent'));
+      formName = parentId ? `reply-${parentId}` : 'comment';
+      values = { body: formText(form, 'body') };
+      rejectHoneypot(form);
+      const body = commentBody(values.body ?? '');
+      enforceRateLimit('comment', key);
+      const actor = ensureActor(db, context);
+      const { id } = addComment(db, { storyId: story.id, parentId, body, actor });
+      return { kind: 'redirect', location: `${story.url}#c${id}` };
+    }
+
+    if (intent === 'delete-comment') {
+      const commentId = parseId(formText(form, 'comment'));
+      formName = `delete-${commentId}`;
+      const actor = ensureActor(db, context);
+      deleteOwnComment(db, commentId ?? -1, actor);
+      return { kind: 'redirect', location: `${story.url}#comments` };
+    }
+
+    if (intent === 'report') {
+      const targetType = formText(form, 'targetType') === 'comment' ? 'comment' : 'story';
+      const targetId = targetType === 'story' ? story.id : parseId(formText(form, 'targetId'));
+      formName = `report-${targetType}-${targetId}`;
+      values = { reason: formText(form, 'reason') };
+      rejectHoneypot(form);
+      enforceRateLimit('report', key);
+      fileReport(db, { storyId: story.id, targetType, targetId: targetId ?? -1, reason: values.reason ?? '' });
+      return { kind: 'redirect', location: `${story.url}?reported=1#${targetType === 'comment' ? `c${targetId}` : 'report'}` };
+    }
+
+    throw new ServiceError('invalid', 'That action is not known. Please use the buttons on the page.');
+  } catch (error) {
+    if (error instanceof ServiceError) {
+      const status = httpStatusFor(error.code);
+      if (wantsJson) return { kind: 'json', status, body: { error: error.message } };
+      return { kind: 'form', state: { form: formName, status, message: error.message, values, retryAfterSeconds: error.retryAfterSeconds } };
+    }
+    throw error;
+  }
+}

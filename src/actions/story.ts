@@ -1,0 +1,153 @@
+/**
+ * Form handlers for writing a story: /new (preview, redact, publish) and /manage/{token}
+ * (edit, delete, disown). Each validates, calls one service and says where to go next.
+ */
+import type { APIContext } from 'astro';
+import { getDb } from '../server/db';
+import { readForm, formText } from '../server/http';
+import { ServiceError, httpStatusFor } from '../server/errors';
+import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
+import { ensureActor, cookieOptions } from '../server/visitor';
+import { createStory, deleteStory, updateStory, disownStory } from '../server/stories';
+import { isSameAuthor } from '../server/comments';
+import {
+  readStoryForm,
+  validateStoryForm,
+  type FieldErrors,
+  type StoryFormValues,
+  type CreateStoryInput,
+} from '../lib/story-input';
+import { applyRedaction, type RedactableField } from '../lib/story-preview';
+
+export const NEW_STORY_COOKIE = 'rop_new_story';
+
+export type StoryFormOutcome =
+  | { kind: 'redirect'; location: string }
+  | {
+      kind: 'form';
+      status: number;
+      values: StoryFormValues;
+      errors: FieldErrors;
+      /** Validated input to show as a preview, when the person asked for one. */
+      preview: CreateStoryInput | null;
+      message: string | null;
+      retryAfterSeconds?: number;
+    };
+
+function failure(error: unknown, values: StoryFormValues): StoryFormOutcome {
+  if (error instanceof ServiceError) {
+    const errors: FieldErrors = error.field ? { [error.field]: error.message } : {};
+    return {
+      kind: 'form',
+      status: httpStatusFor(error.code),
+      values,
+      errors,
+      preview: null,
+      message: error.field ? null : error.message,
+      retryAfterSeconds: error.retryAfterSeconds,
+    };
+  }
+  throw error;
+}
+
+/** Preview, redaction and validation shared by the new-story and edit forms. */
+function previewOrValidate(form: FormData, values: StoryFormValues): StoryFormOutcome | { kind: 'valid'; input: CreateStoryInput } {
+  const intent = formText(form, 'intent');
+  const redact = formText(form, 'redact');
+  if (redact) {
+    // One-click redaction: replace exactly one finding, then show the preview again.
+    const redacted = applyRedaction(values, redact);
+    const validation = validateStoryForm(redacted.values);
+    return {
+      kind: 'form',
+      status: redacted.ok ? 200 : 409,
+      values: redacted.values,
+      errors: validation.ok ? {} : validation.errors,
+      preview: validation.ok ? validation.data : null,
+      message: redacted.ok ? null : 'That text changed since the preview, so nothing was replaced. Check the highlighted findings again.',
+    };
+  }
+  const validation = validateStoryForm(values);
+  if (!validation.ok) {
+    return { kind: 'form', status: 400, values, errors: validation.errors, preview: null, message: 'Some fields need another look — see the messages below.' };
+  }
+  if (intent === 'preview') {
+    return { kind: 'form', status: 200, values, errors: {}, preview: validation.data, message: null };
+  }
+  return { kind: 'valid', input: validation.data };
+}
+
+/** POST /new: preview, redact one finding, or publish. Publishing answers 303 to the story. */
+export async function handleNewStory(context: APIContext): Promise<StoryFormOutcome> {
+  let values = readStoryForm(new FormData());
+  try {
+    const form = await readForm(context.request);
+    values = readStoryForm(form);
+    rejectHoneypot(form);
+    const key = clientKey(context);
+    const checked = previewOrValidate(form, values);
+    if (checked.kind !== 'valid') {
+      if (checked.kind === 'form' && checked.preview) enforceRateLimit('preview', key);
+      return checked;
+    }
+    enforceRateLimit('post-story', key);
+    const db = getDb();
+    const actor = ensureActor(db, context);
+    const created = createStory(db, checked.input, { authorId: actor.authorId });
+    // The private manage link is shown once, on the next page, then forgotten.
+    context.cookies.set(NEW_STORY_COOKIE, `${created.id}.${created.manageToken}`, cookieOptions(context.url, 15 * 60, '/stories'));
+    return { kind: 'redirect', location: created.url };
+  } catch (error) {
+    return failure(error, values);
+  }
+}
+
+/** POST /manage/{token} to save an edit (or preview it). */
+export async function handleEditStory(context: APIContext, storyId: number, url: string): Promise<StoryFormOutcome> {
+  let values = readStoryForm(new FormData());
+  try {
+    const form = await readForm(context.request);
+    values = readStoryForm(form);
+    rejectHoneypot(form);
+    const checked = previewOrValidate(form, values);
+    if (checked.kind !== 'valid') return checked;
+    enforceRateLimit('edit-story', clientKey(context));
+    updateStory(getDb(), storyId, checked.input);
+    return { kind: 'redirect', location: `${url}?edited=1` };
+  } catch (error) {
+    return failure(error, values);
+  }
+}
+
+export type ManageActionOutcome = { kind: 'redirect'; location: string } | { kind: 'error'; status: number; message: string };
+
+/** POST /manage/{token} with action=delete (needs the confirmation box) or action=disown. */
+export async function handleManageAction(context: APIContext, storyId: number, storyAuthorId: number | null): Promise<ManageActionOutcome> {
+  try {
+    const form = await readForm(context.request);
+    const action = formText(form, 'action');
+    const db = getDb();
+    if (action === 'delete') {
+      if (formText(form, 'confirm') !== 'yes') {
+        return { kind: 'error', status: 400, message: 'Tick “Yes, delete my story for good” to confirm.' };
+      }
+      deleteStory(db, storyId);
+      return { kind: 'redirect', location: '/?deleted=1' };
+    }
+    if (action === 'disown') {
+      const user = context.locals.user;
+      if (!user) return { kind: 'error', status: 403, message: 'Log in to the account this story belongs to, then disown it.' };
+      if (!isSameAuthor(db, { authorId: -1, userId: user.id }, storyAuthorId)) {
+        return { kind: 'error', status: 403, message: 'This story is not linked to your account, so there is nothing to disown.' };
+      }
+      disownStory(db, storyId);
+      return { kind: 'redirect', location: `${context.url.pathname}?disowned=1` };
+    }
+    return { kind: 'error', status: 400, message: 'Choose edit, delete or disown.' };
+  } catch (error) {
+    if (error instanceof ServiceError) return { kind: 'error', status: httpStatusFor(error.code), message: error.message };
+    throw error;
+  }
+}
+
+export type { RedactableField };

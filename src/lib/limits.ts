@@ -1,0 +1,28 @@
+/** Every size limit in one place, so forms, validation and docs agree. */
+export const LIMITS = {
+  titleMin: 8,
+  titleMax: 140,
+  bodyMin: 80,
+  bodyMax: 20_000,
+  tagsMin: 1,
+  tagsMax: 4,
+  lessonsMin: 1,
+  lessonsMax: 10,
+  lessonMin: 3,
+  lessonMax: 280,
+  commentMin: 1,
+  commentMax: 5_000,
+  reportReasonMax: 500,
+  modNoteMax: 500,
+  /** Threads nest without limit in storage; rendering indents this deep, then goes flat. */
+  commentIndentDepth: 6,
+  feedPageSize: 20,
+  lessonsPageSize: 30,
+  searchQueryMax: 200,
+  /** Request bodies larger than this are refused before parsing (bytes). */
+  requestBodyMax: 64 * 1024,
+  usernameMin: 3,
+  usernameMax: 24,
+  passwordMin: 10,
+  passwordMax: 256,
+} as const;

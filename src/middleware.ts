@@ -1,0 +1,38 @@
+/**
+ * Every request passes here: refuse cross-site writes and oversized bodies, identify the visitor,
+ * and add security headers. No authorization by path: pages and actions guard themselves.
+ */
+import { defineMiddleware } from 'astro:middleware';
+import { applySecurityHeaders, isSameOriginRequest } from './server/http';
+import { LIMITS } from './lib/limits';
+import { identifyUser } from './server/auth/session';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function plainResponse(status: number, message: string): Response {
+  return new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+}
+
+export const onRequest = defineMiddleware(async (context, next) => {
+  const { request, url } = context;
+  let response: Response;
+  if (!SAFE_METHODS.has(request.method) && !isSameOriginRequest(request, url)) {
+    // Astro's checkOrigin only covers form content types; this covers every non-GET request.
+    response = plainResponse(403, 'Cross-site requests are not allowed. Please use the form on this site.');
+  } else if (Number(request.headers.get('content-length') ?? '0') > LIMITS.requestBodyMax) {
+    response = plainResponse(413, 'That request is too large. Please shorten what you wrote.');
+  } else {
+    context.locals.user = null;
+    context.locals.authSession = null;
+    await identifyUser(context);
+    response = await next();
+  }
+  // Responses from redirects can be immutable; copy when needed.
+  try {
+    applySecurityHeaders(response.headers, url.pathname);
+  } catch {
+    response = new Response(response.body, response);
+    applySecurityHeaders(response.headers, url.pathname);
+  }
+  return response;
+});

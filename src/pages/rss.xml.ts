@@ -1,0 +1,6 @@
+/** GET /rss.xml: the newest stories as RSS 2.0. */
+import type { APIRoute } from 'astro';
+import { getDb } from '../server/db';
+import { storyFeedResponse } from '../server/feeds';
+
+export const GET: APIRoute = (context) => storyFeedResponse(getDb(), context.url.origin, null);

@@ -1,0 +1,12 @@
+/** GET /tags/{slug}/rss.xml: the newest stories of one failure type as RSS 2.0. */
+import type { APIRoute } from 'astro';
+import { getDb } from '../../../server/db';
+import { getFailureTypeBySlug } from '../../../server/failure-types';
+import { storyFeedResponse } from '../../../server/feeds';
+
+export const GET: APIRoute = (context) => {
+  const db = getDb();
+  const type = getFailureTypeBySlug(db, context.params.slug ?? '');
+  if (!type) return new Response('No such failure type.', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  return storyFeedResponse(db, context.url.origin, type);
+};

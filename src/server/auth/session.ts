@@ -1,0 +1,82 @@
+/**
+ * Login sessions: create, validate (sliding 30 days, plus an absolute lifetime lucia v3 lacks),
+ * invalidate, and the cookie that carries the token.
+ */
+import type { APIContext, AstroCookies } from 'astro';
+import { luciaFor, SESSION_SLIDING_DAYS } from './lucia';
+import { randomToken, sha256Hex, looksLikeToken } from '../crypto';
+import { getDb, type Db } from '../db';
+
+/** However active, a session ends after this long; then the person logs in again. */
+export const SESSION_ABSOLUTE_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
+
+/** `__Host-` pins the cookie to this host over https (no Domain, Path=/, Secure). */
+export function sessionCookieName(url: URL): string {
+  return url.protocol === 'https:' ? '__Host-session' : 'session';
+}
+
+export interface ValidatedSession {
+  session: { id: string; expiresAt: Date; fresh: boolean; createdAt: number };
+  user: { id: string; username: string; role: 'member' | 'moderator' };
+}
+
+/** Starts a session for a user and returns the token for the cookie (only its hash is stored). */
+export async function createAuthSession(db: Db, userId: string, now = Date.now()): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomToken();
+  const session = await luciaFor(db).createSession(userId, { createdAt: now }, { sessionId: sha256Hex(token) });
+  return { token, expiresAt: session.expiresAt };
+}
+
+/** The session and user for a token, or null when unknown, expired or past its absolute lifetime. */
+export async function validateSessionToken(db: Db, token: string, now = Date.now()): Promise<ValidatedSession | null> {
+  if (!looksLikeToken(token)) return null;
+  const lucia = luciaFor(db);
+  const { session, user } = await lucia.validateSession(sha256Hex(token));
+  if (!session || !user) return null;
+  if (now - session.createdAt > SESSION_ABSOLUTE_LIFETIME_MS) {
+    await lucia.invalidateSession(session.id);
+    return null;
+  }
+  return {
+    session: { id: session.id, expiresAt: session.expiresAt, fresh: session.fresh, createdAt: session.createdAt },
+    user: { id: user.id, username: user.username, role: user.role },
+  };
+}
+
+export async function invalidateAuthSession(db: Db, sessionId: string): Promise<void> {
+  await luciaFor(db).invalidateSession(sessionId);
+}
+
+/** Ends every session of a user (password change, account deletion). */
+export async function invalidateUserSessions(db: Db, userId: string): Promise<void> {
+  await luciaFor(db).invalidateUserSessions(userId);
+}
+
+export function setSessionCookie(cookies: AstroCookies, url: URL, token: string): void {
+  cookies.set(sessionCookieName(url), token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: url.protocol === 'https:',
+    path: '/',
+    maxAge: SESSION_SLIDING_DAYS * 24 * 60 * 60,
+  });
+}
+
+export function clearSessionCookie(cookies: AstroCookies, url: URL): void {
+  cookies.delete(sessionCookieName(url), { path: '/', secure: url.protocol === 'https:', httpOnly: true, sameSite: 'lax' });
+}
+
+/** Middleware step: turns the session cookie into locals.user; refreshes or clears the cookie. */
+export async function identifyUser(context: APIContext): Promise<void> {
+  const token = context.cookies.get(sessionCookieName(context.url))?.value;
+  if (!token) return;
+  const db = getDb();
+  const result = await validateSessionToken(db, token);
+  if (!result) {
+    clearSessionCookie(context.cookies, context.url);
+    return;
+  }
+  context.locals.user = result.user;
+  context.locals.authSession = { id: result.session.id, expiresAt: result.session.expiresAt, fresh: result.session.fresh };
+  if (result.session.fresh) setSessionCookie(context.cookies, context.url, token);
+}

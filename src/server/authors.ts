@@ -1,0 +1,61 @@
+/**
+ * Anonymous authors. A person who writes without an account gets a random key in a cookie; the
+ * database keeps only a keyed hash of it, so it knows "same person" without knowing who.
+ */
+import { and, eq, isNull, asc } from 'drizzle-orm';
+import { authors, type Author } from '../../db/schema';
+import type { Db } from './db';
+import { hmacHex, looksLikeToken, randomToken } from './crypto';
+import { getServerSecret } from './secret';
+import { pseudonymFromDigest } from '../lib/pseudonym';
+
+export const AUTHOR_COOKIE = 'rop_author';
+
+/** The stored form of an author key: a keyed hash, useless without the server secret. */
+export function hashAuthorKey(key: string): string {
+  return hmacHex(getServerSecret(), `author-key:${key}`);
+}
+
+/** A new random author key for the cookie. */
+export function newAuthorKey(): string {
+  return randomToken();
+}
+
+/** The author row for a key, or null when the key is malformed or unknown. */
+export function findAuthorByKey(db: Db, key: string | undefined | null): Author | null {
+  if (!key || !looksLikeToken(key)) return null;
+  return db.select().from(authors).where(eq(authors.keyHash, hashAuthorKey(key))).get() ?? null;
+}
+
+/** The author row for a key, created on first write. */
+export function getOrCreateAuthor(db: Db, key: string, now = Date.now()): Author {
+  const keyHash = hashAuthorKey(key);
+  db.insert(authors).values({ keyHash, createdAt: now }).onConflictDoNothing().run();
+  return db.select().from(authors).where(eq(authors.keyHash, keyHash)).get()!;
+}
+
+/** The first author an account owns (used when a logged-in person writes from a new browser). */
+export function findPrimaryAuthorOfUser(db: Db, userId: string): Author | null {
+  return db.select().from(authors).where(eq(authors.userId, userId)).orderBy(asc(authors.id)).get() ?? null;
+}
+
+/** Every author an account owns. */
+export function listAuthorsOfUser(db: Db, userId: string): Author[] {
+  return db.select().from(authors).where(eq(authors.userId, userId)).orderBy(asc(authors.id)).all();
+}
+
+/** Links an anonymous author to an account, so its stories and comments become the account's. */
+export function adoptAuthor(db: Db, authorId: number, userId: string): void {
+  db.update(authors)
+    .set({ userId })
+    .where(and(eq(authors.id, authorId), isNull(authors.userId)))
+    .run();
+}
+
+/**
+ * The pseudonym of an author inside one story: a keyed HMAC of both, so it is stable within the
+ * story and unlinkable across stories by anyone without the server secret.
+ */
+export function pseudonymFor(authorId: number, storyId: number): string {
+  return pseudonymFromDigest(hmacHex(getServerSecret(), `pseudonym:${authorId}:${storyId}`));
+}

@@ -1,0 +1,214 @@
+/**
+ * Comment threads. Threads nest to any depth in storage; a whole thread is read in one query and
+ * ordered in memory, so a story with hundreds of comments costs one round trip.
+ */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { authors, comments, stories, type Comment } from '../../db/schema';
+import type { Db } from './db';
+import { ServiceError } from './errors';
+import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
+import { pseudonymFor } from './authors';
+import { LIMITS } from '../lib/limits';
+
+export interface ThreadComment {
+  id: number;
+  parentId: number | null;
+  depth: number;
+  pseudonym: string;
+  isOp: boolean;
+  html: string;
+  /** 'deleted' and 'hidden' comments keep their place only when they have replies. */
+  state: Comment['state'];
+  createdAt: number;
+  editedAt: number | null;
+  replyCount: number;
+  authorId: number | null;
+  /** For a comment shown flat past the indent limit: who it answers. */
+  parentPseudonym: string | null;
+}
+
+export interface Actor {
+  authorId: number;
+  userId: string | null;
+}
+
+/** Whether this actor wrote something whose author is `authorId` (same key, or same account). */
+export function isSameAuthor(db: Db, actor: Actor, authorId: number | null): boolean {
+  if (authorId === null) return false;
+  if (authorId === actor.authorId) return true;
+  if (!actor.userId) return false;
+  const owner = db.select({ userId: authors.userId }).from(authors).where(eq(authors.id, authorId)).get();
+  return owner?.userId === actor.userId;
+}
+
+function renderComment(body: string): string {
+  try {
+    return renderMarkdown(body, { maxLength: LIMITS.commentMax });
+  } catch (error) {
+    if (error instanceof UnrenderableMarkdownError) throw new ServiceError('invalid', error.message, 'body');
+    throw error;
+  }
+}
+
+/**
+ * Adds a comment (or a reply when parentId is set) and bumps the story's comment count, in one
+ * transaction. The parent must belong to the same story.
+ */
+export function addComment(
+  db: Db,
+  input: { storyId: number; parentId: number | null; body: string; actor: Actor; now?: number },
+): { id: number } {
+  const now = input.now ?? Date.now();
+  const story = db
+    .select({ id: stories.id, authorId: stories.authorId, state: stories.state, publishedAt: stories.publishedAt })
+    .from(stories)
+    .where(eq(stories.id, input.storyId))
+    .get();
+  if (!story || story.state !== 'visible' || story.publishedAt > now) {
+    throw new ServiceError('not_found', 'This story is not available for comments.');
+  }
+  if (input.parentId !== null) {
+    const parent = db
+      .select({ storyId: comments.storyId, state: comments.state })
+      .from(comments)
+      .where(eq(comments.id, input.parentId))
+      .get();
+    if (!parent || parent.storyId !== input.storyId) {
+      throw new ServiceError('invalid', 'The comment you replied to is not part of this story.', 'parent');
+    }
+    if (parent.state !== 'visible') {
+      throw new ServiceError('invalid', 'The comment you replied to has been removed.', 'parent');
+    }
+  }
+  const html = renderComment(input.body);
+  const isOp = isSameAuthor(db, input.actor, story.authorId);
+
+  return db.transaction((tx) => {
+    const row = tx
+      .insert(comments)
+      .values({
+        storyId: input.storyId,
+        parentId: input.parentId,
+        authorId: input.actor.authorId,
+        pseudonym: pseudonymFor(input.actor.authorId, input.storyId),
+        isOp,
+        bodyMarkdown: input.body,
+        bodyHtml: html,
+        createdAt: now,
+      })
+      .returning({ id: comments.id })
+      .get();
+    tx.update(stories)
+      .set({ commentCount: sql`${stories.commentCount} + 1` })
+      .where(eq(stories.id, input.storyId))
+      .run();
+    return row;
+  });
+}
+
+export function getCommentById(db: Db, id: number): Comment | null {
+  return db.select().from(comments).where(eq(comments.id, id)).get() ?? null;
+}
+
+/**
+ * Removes a comment's text for real. A comment with replies keeps its place as "[deleted]" so the
+ * thread still reads; one without replies disappears.
+ */
+export function removeComment(db: Db, commentId: number): void {
+  db.transaction((tx) => {
+    const comment = tx.select().from(comments).where(eq(comments.id, commentId)).get();
+    if (!comment || comment.state === 'deleted') return;
+    const reply = tx.select({ id: comments.id }).from(comments).where(eq(comments.parentId, commentId)).limit(1).get();
+    if (reply) {
+      tx.update(comments)
+        .set({ state: 'deleted', bodyMarkdown: '', bodyHtml: '', authorId: null })
+        .where(eq(comments.id, commentId))
+        .run();
+    } else {
+      tx.delete(comments).where(eq(comments.id, commentId)).run();
+    }
+    if (comment.state === 'visible') {
+      tx.update(stories)
+        .set({ commentCount: sql`max(${stories.commentCount} - 1, 0)` })
+        .where(eq(stories.id, comment.storyId))
+        .run();
+    }
+  });
+}
+
+/** Deletes the actor's own comment; someone else's is refused. */
+export function deleteOwnComment(db: Db, commentId: number, actor: Actor): { storyId: number } {
+  const comment = getCommentById(db, commentId);
+  if (!comment || comment.state === 'deleted') throw new ServiceError('not_found', 'That comment no longer exists.');
+  if (!isSameAuthor(db, actor, comment.authorId)) {
+    throw new ServiceError('forbidden', 'You can only delete your own comments.');
+  }
+  removeComment(db, commentId);
+  return { storyId: comment.storyId };
+}
+
+/**
+ * The whole thread of a story in reading order (each comment followed by its replies, oldest
+ * first), with depth. Removed comments without visible descendants are left out; hidden ones are
+ * shown to moderators only.
+ */
+export function listThread(db: Db, storyId: number, options: { includeHidden?: boolean } = {}): ThreadComment[] {
+  const rows = db
+    .select()
+    .from(comments)
+    .where(and(eq(comments.storyId, storyId)))
+    .orderBy(asc(comments.id))
+    .all();
+
+  const children = new Map<number | null, Comment[]>();
+  for (const row of rows) {
+    const key = row.parentId;
+    const list = children.get(key) ?? [];
+    list.push(row);
+    children.set(key, list);
+  }
+  const showsText = (c: Comment) => c.state === 'visible' || (c.state === 'hidden' && options.includeHidden);
+
+  // Does this comment, or anything below it, have something to show? Iterative post-order.
+  const keep = new Map<number, boolean>();
+  const stack: { comment: Comment; visited: boolean }[] = (children.get(null) ?? []).map((comment) => ({ comment, visited: false }));
+  while (stack.length > 0) {
+    const top = stack.pop()!;
+    const kids = children.get(top.comment.id) ?? [];
+    if (!top.visited) {
+      stack.push({ comment: top.comment, visited: true });
+      for (const kid of kids) stack.push({ comment: kid, visited: false });
+    } else {
+      keep.set(top.comment.id, showsText(top.comment) || kids.some((kid) => keep.get(kid.id)));
+    }
+  }
+
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const ordered: ThreadComment[] = [];
+  const walk: { comment: Comment; depth: number }[] = [...(children.get(null) ?? [])]
+    .reverse()
+    .map((comment) => ({ comment, depth: 0 }));
+  while (walk.length > 0) {
+    const { comment, depth } = walk.pop()!;
+    if (!keep.get(comment.id)) continue;
+    const kids = (children.get(comment.id) ?? []).filter((kid) => keep.get(kid.id));
+    const visibleText = showsText(comment);
+    const parent = comment.parentId !== null ? byId.get(comment.parentId) : undefined;
+    ordered.push({
+      id: comment.id,
+      parentId: comment.parentId,
+      depth,
+      pseudonym: comment.pseudonym,
+      isOp: comment.isOp,
+      html: visibleText ? comment.bodyHtml : '',
+      state: comment.state,
+      createdAt: comment.createdAt,
+      editedAt: comment.editedAt,
+      replyCount: kids.length,
+      authorId: comment.authorId,
+      parentPseudonym: parent ? parent.pseudonym : null,
+    });
+    for (let i = kids.length - 1; i >= 0; i--) walk.push({ comment: kids[i], depth: depth + 1 });
+  }
+  return ordered;
+}

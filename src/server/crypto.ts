@@ -1,0 +1,28 @@
+/** Small, audited building blocks for tokens and keyed hashes. */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** A 256-bit random token, base64url (43 characters). */
+export function randomToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+export function hmacHex(secret: string, value: string): string {
+  return createHmac('sha256', secret).update(value).digest('hex');
+}
+
+/** Compares two strings in time that does not depend on where they first differ. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  if (left.length !== right.length) return false;
+  return timingSafeEqual(left, right);
+}
+
+/** A token shape check before any database work: 43 base64url characters. */
+export function looksLikeToken(value: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(value);
+}

@@ -1,0 +1,36 @@
+/**
+ * Expected failures that services raise and actions turn into 4xx answers with a message.
+ * Anything else is unexpected: it reaches the 500 page and the log, never the person.
+ */
+export type ServiceErrorCode = 'invalid' | 'not_found' | 'forbidden' | 'conflict' | 'too_large' | 'rate_limited';
+
+export class ServiceError extends Error {
+  constructor(
+    public readonly code: ServiceErrorCode,
+    message: string,
+    /** The form field the message belongs beside, when there is one. */
+    public readonly field?: string,
+    /** For 'rate_limited': seconds until the person may try again (the Retry-After header). */
+    public readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+export function httpStatusFor(code: ServiceErrorCode): number {
+  switch (code) {
+    case 'invalid':
+      return 400;
+    case 'forbidden':
+      return 403;
+    case 'not_found':
+      return 404;
+    case 'conflict':
+      return 409;
+    case 'too_large':
+      return 413;
+    case 'rate_limited':
+      return 429;
+  }
+}

@@ -1,0 +1,35 @@
+/** Failure types (tags): the taxonomy readers browse by. */
+import { asc, eq, sql } from 'drizzle-orm';
+import { failureTypes } from '../../db/schema';
+import type { Db } from './db';
+
+export interface FailureTypeSummary {
+  id: number;
+  slug: string;
+  name: string;
+  description: string;
+  storyCount: number;
+}
+
+/** Every failure type with the number of stories readers can see, in taxonomy order. */
+export function listFailureTypes(db: Db, now = Date.now()): FailureTypeSummary[] {
+  return db.all<FailureTypeSummary>(sql`
+    SELECT ft.id, ft.slug, ft.name, ft.description,
+      (SELECT count(*) FROM story_failure_types sft JOIN stories s ON s.id = sft.story_id
+        WHERE sft.failure_type_id = ft.id AND s.state = 'visible' AND sft.published_at <= ${now}) AS storyCount
+    FROM failure_types ft
+    ORDER BY ft.id`);
+}
+
+/** Slugs and names only, for forms and filters. */
+export function listFailureTypeChoices(db: Db): { slug: string; name: string; description: string }[] {
+  return db
+    .select({ slug: failureTypes.slug, name: failureTypes.name, description: failureTypes.description })
+    .from(failureTypes)
+    .orderBy(asc(failureTypes.id))
+    .all();
+}
+
+export function getFailureTypeBySlug(db: Db, slug: string) {
+  return db.select().from(failureTypes).where(eq(failureTypes.slug, slug)).get() ?? null;
+}

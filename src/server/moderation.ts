@@ -1,0 +1,203 @@
+/**
+ * Moderation: reports from readers, decisions by moderators, and the public log. The log records
+ * what kind of thing and its id, the action, the reason and the time — never who acted and never
+ * the hidden text (which would republish it).
+ */
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { comments, moderationActions, reports, stories } from '../../db/schema';
+import type { Db } from './db';
+import { ServiceError } from './errors';
+import { deleteStory } from './stories';
+import { removeComment } from './comments';
+import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
+import { LIMITS } from '../lib/limits';
+import { cleanText } from '../lib/story-input';
+
+export type TargetType = 'story' | 'comment';
+export type Decision = 'dismiss' | 'hide' | 'restore' | 'delete';
+export const DECISIONS: Decision[] = ['dismiss', 'hide', 'restore', 'delete'];
+
+/** Files a reader's report. The reporter is not recorded, only the reason. */
+export function fileReport(
+  db: Db,
+  input: { storyId: number; targetType: TargetType; targetId: number; reason: string },
+  now = Date.now(),
+): { id: number } {
+  const reason = cleanText(input.reason).replace(/\s+/g, ' ');
+  if (reason.length < 3) throw new ServiceError('invalid', 'Say briefly what is wrong, so a moderator can act on it.', 'reason');
+  if (reason.length > LIMITS.reportReasonMax) {
+    throw new ServiceError('invalid', `Keep the reason under ${LIMITS.reportReasonMax} characters.`, 'reason');
+  }
+  if (input.targetType === 'comment') {
+    const comment = db.select({ storyId: comments.storyId, state: comments.state }).from(comments).where(eq(comments.id, input.targetId)).get();
+    if (!comment || comment.storyId !== input.storyId || comment.state === 'deleted') {
+      throw new ServiceError('not_found', 'That comment no longer exists.');
+    }
+  }
+  const row = db
+    .insert(reports)
+    .values({ targetType: input.targetType, targetId: input.targetId, reason, createdAt: now })
+    .returning({ id: reports.id })
+    .get();
+  return row;
+}
+
+export interface OpenReport {
+  id: number;
+  targetType: TargetType;
+  targetId: number;
+  reason: string;
+  createdAt: number;
+  /** What the moderator needs to judge: title and full text (moderators see hidden text), and where it lives. */
+  target: { exists: boolean; state: string; title: string; excerpt: string; storyUrl: string | null } ;
+}
+
+/** Open reports, oldest first, each with its target (moderators see hidden text). */
+export function listOpenReports(db: Db, limit = 100): OpenReport[] {
+  const rows = db.select().from(reports).where(eq(reports.state, 'open')).orderBy(reports.createdAt).limit(limit).all();
+  const storyIds = rows.filter((r) => r.targetType === 'story').map((r) => r.targetId);
+  const commentIds = rows.filter((r) => r.targetType === 'comment').map((r) => r.targetId);
+  const storyRows = storyIds.length
+    ? db.select({ id: stories.id, slug: stories.slug, title: stories.title, body: stories.bodyMarkdown, state: stories.state }).from(stories).where(inArray(stories.id, storyIds)).all()
+    : [];
+  const commentRows = commentIds.length
+    ? db
+        .select({ id: comments.id, body: comments.bodyMarkdown, state: comments.state, storyId: stories.id, slug: stories.slug, title: stories.title })
+        .from(comments)
+        .innerJoin(stories, eq(stories.id, comments.storyId))
+        .where(inArray(comments.id, commentIds))
+        .all()
+    : [];
+  const storyById = new Map(storyRows.map((s) => [s.id, s]));
+  const commentById = new Map(commentRows.map((c) => [c.id, c]));
+  return rows.map((row) => {
+    if (row.targetType === 'story') {
+      const story = storyById.get(row.targetId);
+      return {
+        ...row,
+        target: story
+          ? { exists: true, state: story.state, title: story.title, excerpt: story.body, storyUrl: `/stories/${story.id}-${story.slug}` }
+          : { exists: false, state: 'gone', title: 'Deleted story', excerpt: '', storyUrl: null },
+      };
+    }
+    const comment = commentById.get(row.targetId);
+    return {
+      ...row,
+      target: comment
+        ? { exists: true, state: comment.state, title: `Comment on “${comment.title}”`, excerpt: comment.body, storyUrl: `/stories/${comment.storyId}-${comment.slug}#c${comment.id}` }
+        : { exists: false, state: 'gone', title: 'Deleted comment', excerpt: '', storyUrl: null },
+    };
+  });
+}
+
+function logAction(db: Db, targetType: TargetType, targetId: number, action: Decision | 'redact', reason: string, now: number) {
+  db.insert(moderationActions).values({ targetType, targetId, action, reason, createdAt: now }).run();
+}
+
+function closeReports(db: Db, targetType: TargetType, targetId: number) {
+  db.update(reports)
+    .set({ state: 'closed' })
+    .where(and(eq(reports.targetType, targetType), eq(reports.targetId, targetId), eq(reports.state, 'open')))
+    .run();
+}
+
+function targetExists(db: Db, targetType: TargetType, targetId: number): boolean {
+  if (targetType === 'story') return !!db.select({ id: stories.id }).from(stories).where(eq(stories.id, targetId)).get();
+  const comment = db.select({ state: comments.state }).from(comments).where(eq(comments.id, targetId)).get();
+  return !!comment && comment.state !== 'deleted';
+}
+
+/**
+ * Applies a moderator's decision to a story or comment, closes its open reports and writes the
+ * public log entry. The reason is the moderator's note, else the most recent report's reason.
+ */
+export function decide(
+  db: Db,
+  input: { targetType: TargetType; targetId: number; decision: Decision; note?: string },
+  now = Date.now(),
+): void {
+  if (!DECISIONS.includes(input.decision)) throw new ServiceError('invalid', 'Choose dismiss, hide, restore or delete.', 'decision');
+  const note = cleanText(input.note ?? '').replace(/\s+/g, ' ').slice(0, LIMITS.modNoteMax);
+  const { targetType, targetId, decision } = input;
+  if (decision !== 'dismiss' && !targetExists(db, targetType, targetId)) {
+    throw new ServiceError('not_found', 'That content no longer exists.');
+  }
+  const lastReport = db
+    .select({ reason: reports.reason })
+    .from(reports)
+    .where(and(eq(reports.targetType, targetType), eq(reports.targetId, targetId)))
+    .orderBy(desc(reports.createdAt))
+    .get();
+  const reason = note || lastReport?.reason || 'No reason given';
+
+  db.transaction((tx) => {
+    const txDb = tx as unknown as Db;
+    if (decision === 'hide' || decision === 'restore') {
+      const state = decision === 'hide' ? 'hidden' : 'visible';
+      if (targetType === 'story') tx.update(stories).set({ state }).where(eq(stories.id, targetId)).run();
+      else tx.update(comments).set({ state }).where(and(eq(comments.id, targetId), sql`${comments.state} <> 'deleted'`)).run();
+    } else if (decision === 'delete') {
+      if (targetType === 'story') deleteStory(txDb, targetId);
+      else removeComment(txDb, targetId);
+    }
+    closeReports(txDb, targetType, targetId);
+    logAction(txDb, targetType, targetId, decision, reason, now);
+  });
+}
+
+/**
+ * Replaces identifying details in a story or comment. The new text replaces the old for real; the
+ * original is not kept anywhere.
+ */
+export function redactContent(
+  db: Db,
+  input: { targetType: TargetType; targetId: number; title?: string; body: string; note?: string },
+  now = Date.now(),
+): void {
+  const body = cleanText(input.body);
+  const max = input.targetType === 'story' ? LIMITS.bodyMax : LIMITS.commentMax;
+  if (body.length < 1 || body.length > max) throw new ServiceError('invalid', `The text must be 1–${max} characters.`, 'body');
+  let html: string;
+  try {
+    html = renderMarkdown(body, { maxLength: max });
+  } catch (error) {
+    if (error instanceof UnrenderableMarkdownError) throw new ServiceError('invalid', error.message, 'body');
+    throw error;
+  }
+  if (!targetExists(db, input.targetType, input.targetId)) throw new ServiceError('not_found', 'That content no longer exists.');
+  const reason = cleanText(input.note ?? '').replace(/\s+/g, ' ').slice(0, LIMITS.modNoteMax) || 'Removed identifying details';
+  db.transaction((tx) => {
+    if (input.targetType === 'story') {
+      const title = cleanText(input.title ?? '').replace(/\s+/g, ' ');
+      const set: Partial<typeof stories.$inferInsert> = { bodyMarkdown: body, bodyHtml: html };
+      if (title.length >= LIMITS.titleMin && title.length <= LIMITS.titleMax) set.title = title;
+      tx.update(stories).set(set).where(eq(stories.id, input.targetId)).run();
+    } else {
+      tx.update(comments).set({ bodyMarkdown: body, bodyHtml: html }).where(eq(comments.id, input.targetId)).run();
+    }
+    logAction(tx as unknown as Db, input.targetType, input.targetId, 'redact', reason, now);
+  });
+}
+
+export interface LogEntry {
+  id: number;
+  targetType: TargetType;
+  targetId: number;
+  action: string;
+  reason: string;
+  createdAt: number;
+}
+
+/** The public moderation log, newest first, keyset-paginated by id. */
+export function listModerationLog(db: Db, options: { beforeId?: number | null; limit?: number } = {}): { entries: LogEntry[]; nextBeforeId: number | null } {
+  const limit = options.limit ?? 50;
+  const rows = db
+    .select()
+    .from(moderationActions)
+    .where(options.beforeId ? lt(moderationActions.id, options.beforeId) : undefined)
+    .orderBy(desc(moderationActions.id))
+    .limit(limit + 1)
+    .all();
+  const entries = rows.slice(0, limit);
+  return { entries, nextBeforeId: rows.length > limit ? entries.at(-1)!.id : null };
+}

@@ -1,0 +1,82 @@
+/** The "you're not alone" evidence: similar stories and how stories like yours ended. */
+import { sql } from 'drizzle-orm';
+import type { Db } from './db';
+import { hydrateCards, type StoryCard } from './stories';
+import { KEPT_JOB_OUTCOMES, OUTCOME, type Outcome } from '../lib/facts';
+
+/**
+ * Up to `limit` stories sharing the most failure types with this one, most recent first among
+ * equals. One query for the ids, two to hydrate the cards.
+ */
+export function listSimilarStories(db: Db, storyId: number, limit = 3, now = Date.now()): StoryCard[] {
+  const rows = db.all<{ id: number; slug: string; title: string; experience: string | null; outcome: string | null; contentNotes: number; beenThereCount: number; commentCount: number; publishedAt: number }>(sql`
+    SELECT s.id, s.slug, s.title, s.experience, s.outcome, s.content_notes AS contentNotes,
+      s.been_there_count AS beenThereCount, s.comment_count AS commentCount, s.published_at AS publishedAt
+    FROM story_failure_types mine
+    JOIN story_failure_types theirs ON theirs.failure_type_id = mine.failure_type_id AND theirs.story_id <> mine.story_id
+    JOIN stories s ON s.id = theirs.story_id
+    WHERE mine.story_id = ${storyId} AND s.state = 'visible' AND s.published_at <= ${now}
+    GROUP BY s.id
+    ORDER BY count(*) DESC, s.published_at DESC, s.id DESC
+    LIMIT ${limit}`);
+  return hydrateCards(db, rows);
+}
+
+/** How many other visible stories share a failure type with this story, by its first type. */
+export function countOthersOfType(db: Db, storyId: number, failureTypeSlug: string, now = Date.now()): number {
+  const row = db.get<{ n: number }>(sql`
+    SELECT count(*) AS n FROM story_failure_types sft
+    JOIN failure_types ft ON ft.id = sft.failure_type_id
+    JOIN stories s ON s.id = sft.story_id
+    WHERE ft.slug = ${failureTypeSlug} AND sft.story_id <> ${storyId} AND s.state = 'visible' AND sft.published_at <= ${now}`);
+  return row?.n ?? 0;
+}
+
+export interface OutcomeCount {
+  outcome: Outcome;
+  label: string;
+  count: number;
+}
+
+export interface OutcomeSummary {
+  /** Stories that said how it ended ("prefer not to say" excluded from kept/lost). */
+  told: number;
+  keptJob: number;
+  lostJob: number;
+  counts: OutcomeCount[];
+}
+
+function summarise(rows: { outcome: string; n: number }[]): OutcomeSummary {
+  const counts = (Object.keys(OUTCOME) as Outcome[]).map((outcome) => ({
+    outcome,
+    label: OUTCOME[outcome],
+    count: rows.find((row) => row.outcome === outcome)?.n ?? 0,
+  }));
+  const keptJob = counts.filter((c) => KEPT_JOB_OUTCOMES.includes(c.outcome)).reduce((sum, c) => sum + c.count, 0);
+  const lostJob = counts.find((c) => c.outcome === 'fired')?.count ?? 0;
+  return { told: keptJob + lostJob, keptJob, lostJob, counts };
+}
+
+/** How visible stories ended, site-wide. */
+export function outcomeSummary(db: Db, now = Date.now()): OutcomeSummary {
+  return summarise(
+    db.all<{ outcome: string; n: number }>(sql`
+      SELECT outcome, count(*) AS n FROM stories
+      WHERE state = 'visible' AND published_at <= ${now} AND outcome IS NOT NULL
+      GROUP BY outcome`),
+  );
+}
+
+/** How other visible stories sharing any failure type with this one ended. */
+export function outcomeSummaryForStory(db: Db, storyId: number, now = Date.now()): OutcomeSummary & { others: number } {
+  const rows = db.all<{ outcome: string | null; n: number }>(sql`
+    SELECT s.outcome AS outcome, count(*) AS n FROM stories s
+    WHERE s.id IN (
+      SELECT theirs.story_id FROM story_failure_types mine
+      JOIN story_failure_types theirs ON theirs.failure_type_id = mine.failure_type_id
+      WHERE mine.story_id = ${storyId} AND theirs.story_id <> ${storyId})
+    AND s.state = 'visible' AND s.published_at <= ${now}
+    GROUP BY s.outcome`);
+  const others = rows.reduce((sum, row) => sum + row.n, 0);
+  return { ...summarise(rows.filter((row): row is { outcome: string; n: number } => row.outcome !== null)), others };
+}

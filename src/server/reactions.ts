@@ -1,0 +1,96 @@
+/**
+ * "Been there" on stories and "helpful" on lessons: one per person, undoable. The primary key
+ * (target, author) makes a double click or two concurrent requests count once.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { lessonVotes, lessons, stories, storyReactions } from '../../db/schema';
+import type { Db } from './db';
+import { ServiceError } from './errors';
+
+export interface ToggleResult {
+  /** True when the reaction now exists. */
+  active: boolean;
+  count: number;
+}
+
+/** Adds "been there" from this author, or takes it back if it was already there. */
+export function toggleBeenThere(db: Db, storyId: number, authorId: number, now = Date.now()): ToggleResult {
+  return db.transaction((tx) => {
+    const story = tx
+      .select({ state: stories.state, publishedAt: stories.publishedAt })
+      .from(stories)
+      .where(eq(stories.id, storyId))
+      .get();
+    if (!story || story.state !== 'visible' || story.publishedAt > now) {
+      throw new ServiceError('not_found', 'This story is not available.');
+    }
+    const inserted = tx.insert(storyReactions).values({ storyId, authorId, createdAt: now }).onConflictDoNothing().run();
+    const active = inserted.changes === 1;
+    if (!active) {
+      tx.delete(storyReactions).where(and(eq(storyReactions.storyId, storyId), eq(storyReactions.authorId, authorId))).run();
+    }
+    // Recount instead of +1/-1 so the stored count can never drift from the rows.
+    const count = tx
+      .select({ n: sql<number>`count(*)` })
+      .from(storyReactions)
+      .where(eq(storyReactions.storyId, storyId))
+      .get()!.n;
+    tx.update(stories).set({ beenThereCount: count }).where(eq(stories.id, storyId)).run();
+    return { active, count };
+  }, { behavior: 'immediate' });
+}
+
+/** Adds "helpful" from this author to a lesson of the given story, or takes it back. */
+export function toggleHelpful(db: Db, storyId: number, lessonId: number, authorId: number, now = Date.now()): ToggleResult {
+  return db.transaction((tx) => {
+    const lesson = tx
+      .select({ storyId: lessons.storyId, state: stories.state, publishedAt: stories.publishedAt })
+      .from(lessons)
+      .innerJoin(stories, eq(stories.id, lessons.storyId))
+      .where(eq(lessons.id, lessonId))
+      .get();
+    if (!lesson || lesson.storyId !== storyId || lesson.state !== 'visible' || lesson.publishedAt > now) {
+      throw new ServiceError('not_found', 'That lesson is not part of this story.');
+    }
+    const inserted = tx.insert(lessonVotes).values({ lessonId, authorId, createdAt: now }).onConflictDoNothing().run();
+    const active = inserted.changes === 1;
+    if (!active) {
+      tx.delete(lessonVotes).where(and(eq(lessonVotes.lessonId, lessonId), eq(lessonVotes.authorId, authorId))).run();
+    }
+    const count = tx
+      .select({ n: sql<number>`count(*)` })
+      .from(lessonVotes)
+      .where(eq(lessonVotes.lessonId, lessonId))
+      .get()!.n;
+    tx.update(lessons).set({ helpfulCount: count }).where(eq(lessons.id, lessonId)).run();
+    return { active, count };
+  }, { behavior: 'immediate' });
+}
+
+/** What this author has already reacted to on one story, so buttons show their pressed state. */
+export function reactionsOf(db: Db, storyId: number, authorId: number | null): { beenThere: boolean; helpfulLessonIds: Set<number> } {
+  if (authorId === null) return { beenThere: false, helpfulLessonIds: new Set() };
+  const beenThere = !!db
+    .select({ storyId: storyReactions.storyId })
+    .from(storyReactions)
+    .where(and(eq(storyReactions.storyId, storyId), eq(storyReactions.authorId, authorId)))
+    .get();
+  const votes = db
+    .select({ lessonId: lessonVotes.lessonId })
+    .from(lessonVotes)
+    .innerJoin(lessons, eq(lessons.id, lessonVotes.lessonId))
+    .where(and(eq(lessons.storyId, storyId), eq(lessonVotes.authorId, authorId)))
+    .all();
+  return { beenThere, helpfulLessonIds: new Set(votes.map((vote) => vote.lessonId)) };
+}
+
+/** Which of these stories this author said "been there" to (for feed cards), in one query. */
+export function beenThereAmong(db: Db, storyIds: number[], authorId: number | null): Set<number> {
+  if (authorId === null || storyIds.length === 0) return new Set();
+  const rows = db
+    .select({ storyId: storyReactions.storyId })
+    .from(storyReactions)
+    .where(and(inArray(storyReactions.storyId, storyIds), eq(storyReactions.authorId, authorId)))
+    .all();
+  return new Set(rows.map((row) => row.storyId));
+}

@@ -1,0 +1,28 @@
+/**
+ * The server secret behind keyed hashes (author keys, pseudonyms). From SECRET, else generated
+ * once and kept beside the database (never committed: data/ is git-ignored).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { dataFolder } from './config';
+
+let cached: string | null = null;
+
+export function getServerSecret(): string {
+  if (cached) return cached;
+  if (process.env.SECRET && process.env.SECRET.length >= 16) {
+    cached = process.env.SECRET;
+    return cached;
+  }
+  const folder = dataFolder();
+  const file = join(folder, 'secret.key');
+  if (existsSync(file)) {
+    cached = readFileSync(file, 'utf8').trim();
+  } else {
+    mkdirSync(folder, { recursive: true });
+    cached = randomBytes(32).toString('hex');
+    writeFileSync(file, cached + '\n', { mode: 0o600 });
+  }
+  return cached;
+}

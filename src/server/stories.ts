@@ -1,0 +1,450 @@
+/**
+ * Stories: writing, editing, deleting and reading them, including the feed.
+ * Rules live here; pages and actions only call these functions.
+ */
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import {
+  comments,
+  failureTypes,
+  lessons,
+  stories,
+  storyFailureTypes,
+  type Story,
+} from '../../db/schema';
+import type { Db } from './db';
+import { ServiceError } from './errors';
+import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
+import { randomToken, sha256Hex, looksLikeToken } from './crypto';
+import { slugify, storyPath } from '../lib/slug';
+import { LIMITS } from '../lib/limits';
+import { contentNotesToMask, maskToContentNotes, type ContentNote } from '../lib/facts';
+import type { CreateStoryInput } from '../lib/story-input';
+import { encodeCursor, type Cursor } from '../lib/cursor';
+
+/** The longest random delay a poster can choose, so posting time cannot be matched to an incident. */
+export const PUBLICATION_DELAY_MAX_MS = 6 * 60 * 60 * 1000;
+
+export interface TagRef {
+  slug: string;
+  name: string;
+}
+
+export interface StoryFacts {
+  experience: string | null;
+  impact: string | null;
+  detection: string | null;
+  outcome: string | null;
+}
+
+export interface StoryCard {
+  id: number;
+  slug: string;
+  url: string;
+  title: string;
+  tags: TagRef[];
+  topLesson: { id: number; text: string; helpfulCount: number } | null;
+  experience: string | null;
+  outcome: string | null;
+  contentNotes: ContentNote[];
+  beenThereCount: number;
+  commentCount: number;
+  publishedAt: number;
+}
+
+export interface StoryView extends StoryCard {
+  bodyHtml: string;
+  bodyMarkdown: string;
+  facts: StoryFacts;
+  lessons: { id: number; text: string; helpfulCount: number }[];
+  state: Story['state'];
+  authorId: number | null;
+  createdAt: number;
+  editedAt: number | null;
+  /** True while a delayed story waits for its publication time. */
+  scheduled: boolean;
+}
+
+/** Renders story Markdown, turning an unrenderable body into a message beside the field. */
+function renderBody(markdown: string): string {
+  try {
+    return renderMarkdown(markdown, { maxLength: LIMITS.bodyMax });
+  } catch (error) {
+    if (error instanceof UnrenderableMarkdownError) throw new ServiceError('invalid', error.message, 'body');
+    throw error;
+  }
+}
+
+/** Looks up failure type ids for slugs; an unknown slug is a message beside the field, not a 500. */
+function resolveFailureTypeIds(db: Db, slugs: string[]): number[] {
+  const rows = db
+    .select({ id: failureTypes.id, slug: failureTypes.slug })
+    .from(failureTypes)
+    .where(inArray(failureTypes.slug, slugs))
+    .all();
+  if (rows.length !== slugs.length) {
+    throw new ServiceError('invalid', 'Choose failure types from the list.', 'tags');
+  }
+  const bySlug = new Map(rows.map((row) => [row.slug, row.id]));
+  return slugs.map((slug) => bySlug.get(slug)!);
+}
+
+export interface CreateStoryOptions {
+  authorId: number | null;
+  now?: number;
+  /** Injected for tests; defaults to Math.random. */
+  random?: () => number;
+}
+
+/**
+ * Creates a story with its lessons and failure types in one transaction and returns the private
+ * manage token. Only the token's hash is stored, so the token can be shown exactly once.
+ */
+export function createStory(
+  db: Db,
+  input: CreateStoryInput,
+  options: CreateStoryOptions,
+): { id: number; slug: string; url: string; manageToken: string; publishedAt: number } {
+  const now = options.now ?? Date.now();
+  const bodyHtml = renderBody(input.body);
+  const typeIds = resolveFailureTypeIds(db, input.tags);
+  const manageToken = randomToken();
+  const random = options.random ?? Math.random;
+  const publishedAt = input.delayPublication
+    ? now + Math.floor(random() * PUBLICATION_DELAY_MAX_MS)
+    : now;
+  const slug = slugify(input.title);
+
+  const id = db.transaction((tx) => {
+    const row = tx
+      .insert(stories)
+      .values({
+        slug,
+        title: input.title,
+        bodyMarkdown: input.body,
+        bodyHtml,
+        experience: input.experience ?? null,
+        impact: input.impact ?? null,
+        detection: input.detection ?? null,
+        outcome: input.outcome ?? null,
+        contentNotes: contentNotesToMask(input.contentNotes),
+        authorId: options.authorId,
+        manageTokenHash: sha256Hex(manageToken),
+        createdAt: now,
+        publishedAt,
+      })
+      .returning({ id: stories.id })
+      .get();
+    tx.insert(storyFailureTypes)
+      .values(typeIds.map((failureTypeId) => ({ storyId: row.id, failureTypeId, publishedAt })))
+      .run();
+    tx.insert(lessons)
+      .values(input.lessons.map((text, position) => ({ storyId: row.id, position, text })))
+      .run();
+    return row.id;
+  });
+  return { id, slug, url: storyPath({ id, slug }), manageToken, publishedAt };
+}
+
+/**
+ * Replaces a story's text, facts, failure types and lessons. Lessons whose text is unchanged keep
+ * their "helpful" votes. The publication time never changes.
+ */
+export function updateStory(db: Db, id: number, input: CreateStoryInput, now = Date.now()): void {
+  const existing = db.select().from(stories).where(eq(stories.id, id)).get();
+  if (!existing) throw new ServiceError('not_found', 'This story no longer exists.');
+  const bodyHtml = renderBody(input.body);
+  const typeIds = resolveFailureTypeIds(db, input.tags);
+
+  db.transaction((tx) => {
+    tx.update(stories)
+      .set({
+        slug: slugify(input.title),
+        title: input.title,
+        bodyMarkdown: input.body,
+        bodyHtml,
+        experience: input.experience ?? null,
+        impact: input.impact ?? null,
+        detection: input.detection ?? null,
+        outcome: input.outcome ?? null,
+        contentNotes: contentNotesToMask(input.contentNotes),
+        editedAt: now,
+      })
+      .where(eq(stories.id, id))
+      .run();
+    tx.delete(storyFailureTypes).where(eq(storyFailureTypes.storyId, id)).run();
+    tx.insert(storyFailureTypes)
+      .values(typeIds.map((failureTypeId) => ({ storyId: id, failureTypeId, publishedAt: existing.publishedAt })))
+      .run();
+
+    const current = tx.select().from(lessons).where(eq(lessons.storyId, id)).all();
+    const unused = new Map(current.map((lesson) => [lesson.id, lesson]));
+    input.lessons.forEach((text, position) => {
+      const kept = [...unused.values()].find((lesson) => lesson.text === text);
+      if (kept) {
+        unused.delete(kept.id);
+        tx.update(lessons).set({ position }).where(eq(lessons.id, kept.id)).run();
+      } else {
+        tx.insert(lessons).values({ storyId: id, position, text }).run();
+      }
+    });
+    if (unused.size > 0) tx.delete(lessons).where(inArray(lessons.id, [...unused.keys()])).run();
+  });
+}
+
+/** Deletes a story for real: its text, lessons, comments and reactions go with it. */
+export function deleteStory(db: Db, id: number): boolean {
+  const result = db.delete(stories).where(eq(stories.id, id)).run();
+  return result.changes > 0;
+}
+
+/**
+ * Detaches a story from its author for good: afterwards nothing in the database links it to a
+ * key or an account. The private manage link keeps working for whoever holds it.
+ */
+export function disownStory(db: Db, id: number): void {
+  db.transaction((tx) => {
+    tx.update(stories).set({ authorId: null }).where(eq(stories.id, id)).run();
+    // The author's comments on their own story would otherwise link back through the OP marker.
+    tx.update(comments).set({ authorId: null }).where(and(eq(comments.storyId, id), eq(comments.isOp, true))).run();
+  });
+}
+
+/** The story a private manage token belongs to, or null. The token is compared by its hash. */
+export function getStoryIdByManageToken(db: Db, token: string): number | null {
+  if (!looksLikeToken(token)) return null;
+  const row = db
+    .select({ id: stories.id })
+    .from(stories)
+    .where(eq(stories.manageTokenHash, sha256Hex(token)))
+    .get();
+  return row?.id ?? null;
+}
+
+/**
+ * Issues a fresh manage token for a story (for its account owner on /me). The previous private
+ * link stops working, since only one hash is kept.
+ */
+export function rotateManageToken(db: Db, id: number): string {
+  const token = randomToken();
+  db.update(stories).set({ manageTokenHash: sha256Hex(token) }).where(eq(stories.id, id)).run();
+  return token;
+}
+
+/** True when the token is the manage token of this story (used to show the link once). */
+export function isManageTokenFor(db: Db, storyId: number, token: string): boolean {
+  return getStoryIdByManageToken(db, token) === storyId;
+}
+
+export interface ReadOptions {
+  now?: number;
+  /** Moderators see hidden stories; authors (through the manage link) see scheduled ones. */
+  includeHidden?: boolean;
+  includeScheduled?: boolean;
+}
+
+/** A story as its page shows it, or null when it does not exist or this reader may not see it. */
+export function getStoryById(db: Db, id: number, options: ReadOptions = {}): StoryView | null {
+  const now = options.now ?? Date.now();
+  const row = db.select().from(stories).where(eq(stories.id, id)).get();
+  if (!row) return null;
+  if (row.state === 'hidden' && !options.includeHidden) return null;
+  if (row.publishedAt > now && !options.includeScheduled) return null;
+
+  const tags = tagsForStories(db, [id]).get(id) ?? [];
+  const lessonRows = db
+    .select({ id: lessons.id, text: lessons.text, helpfulCount: lessons.helpfulCount })
+    .from(lessons)
+    .where(eq(lessons.storyId, id))
+    .orderBy(asc(lessons.position))
+    .all();
+  const topLesson = [...lessonRows].sort((a, b) => b.helpfulCount - a.helpfulCount)[0] ?? null;
+  return {
+    id: row.id,
+    slug: row.slug,
+    url: storyPath(row),
+    title: row.title,
+    tags,
+    topLesson,
+    experience: row.experience,
+    outcome: row.outcome,
+    contentNotes: maskToContentNotes(row.contentNotes),
+    beenThereCount: row.beenThereCount,
+    commentCount: row.commentCount,
+    publishedAt: row.publishedAt,
+    bodyHtml: row.bodyHtml,
+    bodyMarkdown: row.bodyMarkdown,
+    facts: {
+      experience: row.experience,
+      impact: row.impact,
+      detection: row.detection,
+      outcome: row.outcome,
+    },
+    lessons: lessonRows,
+    state: row.state,
+    authorId: row.authorId,
+    createdAt: row.createdAt,
+    editedAt: row.editedAt,
+    scheduled: row.publishedAt > now,
+  };
+}
+
+/** Failure types of several stories in one query. */
+export function tagsForStories(db: Db, storyIds: number[]): Map<number, TagRef[]> {
+  const byStory = new Map<number, TagRef[]>();
+  if (storyIds.length === 0) return byStory;
+  const rows = db
+    .select({ storyId: storyFailureTypes.storyId, slug: failureTypes.slug, name: failureTypes.name })
+    .from(storyFailureTypes)
+    .innerJoin(failureTypes, eq(failureTypes.id, storyFailureTypes.failureTypeId))
+    .where(inArray(storyFailureTypes.storyId, storyIds))
+    .orderBy(asc(failureTypes.id))
+    .all();
+  for (const row of rows) {
+    const list = byStory.get(row.storyId) ?? [];
+    list.push({ slug: row.slug, name: row.name });
+    byStory.set(row.storyId, list);
+  }
+  return byStory;
+}
+
+/** The most helpful lesson of each story, in one query. */
+function topLessonsForStories(db: Db, storyIds: number[]): Map<number, StoryCard['topLesson']> {
+  const byStory = new Map<number, StoryCard['topLesson']>();
+  if (storyIds.length === 0) return byStory;
+  const rows = db
+    .select({ storyId: lessons.storyId, id: lessons.id, text: lessons.text, helpfulCount: lessons.helpfulCount })
+    .from(lessons)
+    .where(inArray(lessons.storyId, storyIds))
+    .orderBy(asc(lessons.storyId), desc(lessons.helpfulCount), asc(lessons.position))
+    .all();
+  for (const row of rows) {
+    if (!byStory.has(row.storyId)) byStory.set(row.storyId, { id: row.id, text: row.text, helpfulCount: row.helpfulCount });
+  }
+  return byStory;
+}
+
+type CardRow = Pick<
+  Story,
+  'id' | 'slug' | 'title' | 'experience' | 'outcome' | 'contentNotes' | 'beenThereCount' | 'commentCount' | 'publishedAt'
+>;
+
+const cardColumns = {
+  id: stories.id,
+  slug: stories.slug,
+  title: stories.title,
+  experience: stories.experience,
+  outcome: stories.outcome,
+  contentNotes: stories.contentNotes,
+  beenThereCount: stories.beenThereCount,
+  commentCount: stories.commentCount,
+  publishedAt: stories.publishedAt,
+};
+
+/** Turns story rows into cards with their tags and top lesson: two queries for the whole page. */
+export function hydrateCards(db: Db, rows: CardRow[]): StoryCard[] {
+  const ids = rows.map((row) => row.id);
+  const tags = tagsForStories(db, ids);
+  const top = topLessonsForStories(db, ids);
+  return rows.map((row) => ({
+    ...row,
+    url: storyPath(row),
+    tags: tags.get(row.id) ?? [],
+    topLesson: top.get(row.id) ?? null,
+    contentNotes: maskToContentNotes(row.contentNotes),
+  }));
+}
+
+export type FeedOrder = 'new' | 'been-there';
+
+export interface FeedQuery {
+  order?: FeedOrder;
+  failureTypeId?: number;
+  experience?: string;
+  /** Stories carrying any of these content notes are left out (a reader's choice). */
+  hideContentNotesMask?: number;
+  cursor?: Cursor | null;
+  limit?: number;
+  now?: number;
+}
+
+export interface FeedPage {
+  stories: StoryCard[];
+  /** Cursor of the next (older or less been-there) page, or null on the last page. */
+  nextCursor: string | null;
+}
+
+/**
+ * One page of the feed, newest first or most "been there" first, optionally for one failure type.
+ * Keyset pagination: each page seeks to its cursor through an index.
+ */
+export function listFeed(db: Db, query: FeedQuery = {}): FeedPage {
+  const now = query.now ?? Date.now();
+  const limit = query.limit ?? LIMITS.feedPageSize;
+  const order = query.order ?? 'new';
+  const cursor = query.cursor ?? null;
+
+  const conditions: SQL[] = [eq(stories.state, 'visible')];
+  if (query.experience) conditions.push(eq(stories.experience, query.experience));
+  if (query.hideContentNotesMask) conditions.push(sql`(${stories.contentNotes} & ${query.hideContentNotesMask}) = 0`);
+
+  let rows: CardRow[];
+  if (order === 'new' && query.failureTypeId !== undefined) {
+    // Seek on the link table's (failure_type_id, published_at, story_id) index.
+    conditions.push(eq(storyFailureTypes.failureTypeId, query.failureTypeId));
+    conditions.push(sql`${storyFailureTypes.publishedAt} <= ${now}`);
+    if (cursor) conditions.push(sql`(${storyFailureTypes.publishedAt}, ${storyFailureTypes.storyId}) < (${cursor.key}, ${cursor.id})`);
+    rows = db
+      .select(cardColumns)
+      .from(storyFailureTypes)
+      .innerJoin(stories, eq(stories.id, storyFailureTypes.storyId))
+      .where(and(...conditions))
+      .orderBy(desc(storyFailureTypes.publishedAt), desc(storyFailureTypes.storyId))
+      .limit(limit + 1)
+      .all();
+  } else {
+    conditions.push(sql`${stories.publishedAt} <= ${now}`);
+    if (query.failureTypeId !== undefined) {
+      conditions.push(
+        sql`${stories.id} IN (SELECT story_id FROM story_failure_types WHERE failure_type_id = ${query.failureTypeId})`,
+      );
+    }
+    if (order === 'new') {
+      if (cursor) conditions.push(sql`(${stories.publishedAt}, ${stories.id}) < (${cursor.key}, ${cursor.id})`);
+      rows = db
+        .select(cardColumns)
+        .from(stories)
+        .where(and(...conditions))
+        .orderBy(desc(stories.publishedAt), desc(stories.id))
+        .limit(limit + 1)
+        .all();
+    } else {
+      if (cursor) conditions.push(sql`(${stories.beenThereCount}, ${stories.id}) < (${cursor.key}, ${cursor.id})`);
+      rows = db
+        .select(cardColumns)
+        .from(stories)
+        .where(and(...conditions))
+        .orderBy(desc(stories.beenThereCount), desc(stories.id))
+        .limit(limit + 1)
+        .all();
+    }
+  }
+
+  const hasMore = rows.length > limit;
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor =
+    hasMore && last
+      ? encodeCursor({ key: order === 'new' ? last.publishedAt : last.beenThereCount, id: last.id })
+      : null;
+  return { stories: hydrateCards(db, page), nextCursor };
+}
+
+/** Number of stories readers can see; for the home page and health checks. */
+export function countVisibleStories(db: Db, now = Date.now()): number {
+  const row = db
+    .select({ count: sql<number>`count(*)` })
+    .from(stories)
+    .where(and(eq(stories.state, 'visible'), sql`${stories.publishedAt} <= ${now}`))
+    .get();
+  return row?.count ?? 0;
+}

@@ -1,0 +1,33 @@
+/** The public JSON view of a story: exactly what its page shows, never an author or a key. */
+import type { Db } from './db';
+import { getStoryById } from './stories';
+import { listThread } from './comments';
+import { isoDate } from '../lib/dates';
+
+export function storyJson(db: Db, id: number, origin: string) {
+  const story = getStoryById(db, id);
+  if (!story) return null;
+  const comments = listThread(db, id).map((comment) => ({
+    id: comment.id,
+    parent: comment.parentId,
+    pseudonym: comment.state === 'visible' ? comment.pseudonym : null,
+    isOp: comment.state === 'visible' ? comment.isOp : false,
+    html: comment.state === 'visible' ? comment.html : '',
+    deleted: comment.state !== 'visible',
+    created: isoDate(comment.createdAt),
+  }));
+  return {
+    id: story.id,
+    url: new URL(story.url, origin).href,
+    title: story.title,
+    html: story.bodyHtml,
+    tags: story.tags.map((tag) => ({ slug: tag.slug, name: tag.name })),
+    lessons: story.lessons.map((lesson) => ({ id: lesson.id, text: lesson.text, helpful: lesson.helpfulCount })),
+    facts: story.facts,
+    contentNotes: story.contentNotes,
+    created: isoDate(story.publishedAt),
+    edited: story.editedAt ? isoDate(story.editedAt) : null,
+    beenThere: story.beenThereCount,
+    comments,
+  };
+}
