@@ -2,11 +2,19 @@
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 
+// Host names this site answers to. Astro trusts the Host header only for these (otherwise every
+// URL it builds says "localhost"), which also keeps Host-header poisoning out of canonical links.
+// Add your public name at build time: SITE_HOSTNAMES=stories.example.org npm run build
+const allowedDomains = ['localhost', '127.0.0.1', ...(process.env.SITE_HOSTNAMES ?? '').split(',')]
+  .map((hostname) => hostname.trim())
+  .filter(Boolean)
+  .map((hostname) => ({ hostname }));
+
 export default defineConfig({
   output: 'server',
   adapter: node({ mode: 'standalone' }),
   // Security defaults left on: checkOrigin refuses cross-site form posts (the middleware covers the rest).
-  security: { checkOrigin: true },
+  security: { checkOrigin: true, allowedDomains },
   // Stylesheets as files, never inline, so the Content-Security-Policy needs no 'unsafe-inline'.
   build: { inlineStylesheets: 'never' },
   vite: {

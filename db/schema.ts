@@ -9,7 +9,6 @@ import {
   text,
   integer,
   index,
-  uniqueIndex,
   primaryKey,
   type AnySQLiteColumn,
 } from 'drizzle-orm/sqlite-core';

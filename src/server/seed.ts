@@ -72,9 +72,9 @@ export function seedDemoContent(db: Db, now = Date.now()): number {
       const storyLessons = db.select({ id: lessons.id }).from(lessons).where(eq(lessons.storyId, created.id)).all();
       for (let i = 0; i < Math.min(demo.beenThere, crowd.length); i++) {
         toggleBeenThere(db, created.id, crowd[i], now);
-        // Roughly every third reader also found a lesson helpful; earlier lessons a little more often.
-        const lesson = storyLessons[(i * 7 + created.id) % storyLessons.length];
-        if (lesson && i % 3 === 0) toggleHelpful(db, created.id, lesson.id, crowd[i], now);
+        // Readers also mark lessons helpful: the first lesson most often, the others in turn.
+        const lesson = storyLessons[i % 2 === 0 ? 0 : (i % storyLessons.length)];
+        if (lesson && i % 3 !== 2) toggleHelpful(db, created.id, lesson.id, crowd[i], now);
       }
     }
   });
