@@ -103,7 +103,7 @@ export async function handleNewStory(context: APIContext): Promise<StoryFormOutc
 }
 
 /** POST /manage/{token} to save an edit (or preview it). */
-export async function handleEditStory(context: APIContext, storyId: number, url: string): Promise<StoryFormOutcome> {
+export async function handleEditStory(context: APIContext, storyId: number): Promise<StoryFormOutcome> {
   let values = readStoryForm(new FormData());
   try {
     const form = await readForm(context.request);
@@ -112,7 +112,7 @@ export async function handleEditStory(context: APIContext, storyId: number, url:
     const checked = previewOrValidate(form, values);
     if (checked.kind !== 'valid') return checked;
     enforceRateLimit('edit-story', clientKey(context));
-    updateStory(getDb(), storyId, checked.input);
+    const { url } = updateStory(getDb(), storyId, checked.input);
     return { kind: 'redirect', location: `${url}?edited=1` };
   } catch (error) {
     return failure(error, values);

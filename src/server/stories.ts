@@ -149,7 +149,7 @@ export function createStory(
  * Replaces a story's text, facts, failure types and lessons. Lessons whose text is unchanged keep
  * their "helpful" votes. The publication time never changes.
  */
-export function updateStory(db: Db, id: number, input: CreateStoryInput, now = Date.now()): void {
+export function updateStory(db: Db, id: number, input: CreateStoryInput, now = Date.now()): { url: string } {
   const existing = db.select().from(stories).where(eq(stories.id, id)).get();
   if (!existing) throw new ServiceError('not_found', 'This story no longer exists.');
   const bodyHtml = renderBody(input.body);
@@ -189,6 +189,7 @@ export function updateStory(db: Db, id: number, input: CreateStoryInput, now = D
     });
     if (unused.size > 0) tx.delete(lessons).where(inArray(lessons.id, [...unused.keys()])).run();
   });
+  return { url: storyPath({ id, slug: slugify(input.title) }) };
 }
 
 /** Deletes a story for real: its text, lessons, comments and reactions go with it. */

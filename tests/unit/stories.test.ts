@@ -122,8 +122,11 @@ describe('validating the story form', () => {
 describe('the feed', () => {
   it('pages by key: every story appears exactly once, newest first, even with equal timestamps', () => {
     const now = Date.UTC(2026, 5, 1);
-    const ids: number[] = [];
-    for (let i = 0; i < 45; i++) ids.push(makeStory(t.db, {}, { now: now - Math.floor(i / 3) * 1000 }).id);
+    const made: { id: number; at: number }[] = [];
+    for (let i = 0; i < 45; i++) {
+      const at = now - Math.floor(i / 3) * 1000;
+      made.push({ id: makeStory(t.db, {}, { now: at }).id, at });
+    }
     const seen: number[] = [];
     let cursor = null;
     let pages = 0;
@@ -136,7 +139,8 @@ describe('the feed', () => {
     expect(pages).toBe(3);
     expect(seen).toHaveLength(45);
     expect(new Set(seen).size).toBe(45);
-    const expected = [...ids].sort((a, b) => b - a); // same-time stories tie-break by id descending
+    // Newest first; stories posted in the same millisecond tie-break by id, descending.
+    const expected = [...made].sort((a, b) => b.at - a.at || b.id - a.id).map((s) => s.id);
     expect(seen).toEqual(expected);
   });
 
