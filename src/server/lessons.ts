@@ -54,17 +54,18 @@ export function listTopLessonsByType(db: Db, perType = 3, now = Date.now()): Map
 export function listLessonsForType(
   db: Db,
   failureTypeId: number,
-  options: { cursor?: Cursor | null; limit?: number; now?: number } = {},
+  options: { cursor?: Cursor | null; limit?: number; now?: number; hideContentNotesMask?: number } = {},
 ): { lessons: LessonItem[]; nextCursor: string | null } {
   const limit = options.limit ?? LIMITS.lessonsPageSize;
   const now = options.now ?? Date.now();
   const after = options.cursor ? sql`AND (l.helpful_count, l.id) < (${options.cursor.key}, ${options.cursor.id})` : sql``;
+  const notes = options.hideContentNotesMask ? sql`AND (s.content_notes & ${options.hideContentNotesMask}) = 0` : sql``;
   const rows = db.all<LessonRow>(sql`
     SELECT l.id, l.text, l.helpful_count AS helpfulCount, s.id AS storyId, s.slug AS storySlug, s.title AS storyTitle
     FROM story_failure_types sft
     JOIN stories s ON s.id = sft.story_id
     JOIN lessons l ON l.story_id = s.id
-    WHERE sft.failure_type_id = ${failureTypeId} AND s.state = 'visible' AND s.published_at <= ${now} ${after}
+    WHERE sft.failure_type_id = ${failureTypeId} AND s.state = 'visible' AND s.published_at <= ${now} ${after} ${notes}
     ORDER BY l.helpful_count DESC, l.id DESC
     LIMIT ${limit + 1}`);
   const page = rows.slice(0, limit);

@@ -1,0 +1,145 @@
+/**
+ * Journey: a reader joins the conversation under a demo story. A top-level comment, a reply to
+ * it and a reply to that reply nest one level deeper each, each post lands on the new comment's
+ * anchor, and "Been there" counts up once and takes itself back on a second press.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startServer, type TestServer } from '../helpers/server';
+import { hasChromium, launchBrowser, openPage, warnIfNoChromium } from '../helpers/browser';
+
+warnIfNoChromium();
+
+describe.skipIf(!hasChromium)('comment threads and "been there" in a browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let storyPath: string;
+  const marker = Math.random().toString(36).slice(2, 8);
+
+  beforeAll(async () => {
+    server = await startServer({ SEED_DEMO: '1' });
+    const story = await (await fetch(`${server.origin}/stories/1.json`)).json();
+    storyPath = new URL(story.url).pathname;
+    browser = await launchBrowser();
+    ({ context, page } = await openPage(browser, server.origin));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** The id of the comment the page was sent to, from the #c{id} in the address. */
+  function commentIdFromHash(): number {
+    const hash = new URL(page.url()).hash;
+    expect(hash).toMatch(/^#c\d+$/);
+    return Number(hash.slice(2));
+  }
+
+  async function commentClass(id: number): Promise<string> {
+    return (await page.locator(`li.comment#c${id}`).getAttribute('class')) ?? '';
+  }
+
+  /** Position of each comment in the thread as rendered (replies follow their parent). */
+  async function threadOrder(): Promise<number[]> {
+    const ids = await page.locator('li.comment').evaluateAll((items) => items.map((item) => item.id));
+    return ids.map((id) => Number(id.slice(1)));
+  }
+
+  /** Clicks a submit button and waits for the page it leads to: the same story at a new #c{id}. */
+  async function submitAndWaitForNewAnchor(submit: () => Promise<void>): Promise<number> {
+    const previousHash = new URL(page.url()).hash;
+    await Promise.all([
+      page.waitForURL((url) => /^#c\d+$/.test(url.hash) && url.hash !== previousHash && url.pathname === storyPath),
+      submit(),
+    ]);
+    await page.waitForLoadState('load');
+    return commentIdFromHash();
+  }
+
+  async function replyTo(parentId: number, text: string): Promise<number> {
+    const parent = page.locator(`li.comment#c${parentId}`);
+    const details = parent.locator('details.reply');
+    expect(await details.getAttribute('open')).toBeNull();
+    await details.locator('summary', { hasText: 'Reply' }).click();
+    const field = parent.getByRole('textbox', { name: /^Reply to / });
+    await field.waitFor({ state: 'visible' });
+    await field.fill(text);
+    return submitAndWaitForNewAnchor(() => parent.getByRole('button', { name: 'Post reply' }).click());
+  }
+
+  it('posts a comment, a reply and a reply to the reply, each nested one level deeper', { timeout: 60_000 }, async () => {
+    await page.goto(storyPath);
+    const before = await threadOrder();
+
+    const topText = `You are not alone, this happened to me too ${marker}`;
+    await page.getByLabel('Add a comment').fill(topText);
+    const topId = await submitAndWaitForNewAnchor(() => page.getByRole('button', { name: 'Post comment' }).click());
+    expect(before).not.toContain(topId);
+    const top = page.locator(`li.comment#c${topId}`);
+    expect(await top.locator('.prose').innerText()).toContain(topText);
+    expect(await commentClass(topId)).toMatch(/\bindent-0\b/);
+    // The anchor is the target: the page scrolled to and highlights the new comment.
+    expect(await top.evaluate((el) => el.matches(':target'))).toBe(true);
+    const pseudonym = (await top.locator('.who').innerText()).trim();
+    expect(pseudonym.length).toBeGreaterThan(0);
+
+    const replyText = `Thank you, that helps a lot ${marker}`;
+    const replyId = await replyTo(topId, replyText);
+    expect(replyId).not.toBe(topId);
+    const reply = page.locator(`li.comment#c${replyId}`);
+    expect(await reply.locator('.prose').innerText()).toContain(replyText);
+    expect(await commentClass(replyId)).toMatch(/\bindent-1\b/);
+
+    const deepText = `Same here, and we added a read-only role afterwards ${marker}`;
+    const deepId = await replyTo(replyId, deepText);
+    expect([topId, replyId]).not.toContain(deepId);
+    const deep = page.locator(`li.comment#c${deepId}`);
+    expect(await deep.locator('.prose').innerText()).toContain(deepText);
+    expect(await commentClass(deepId)).toMatch(/\bindent-2\b/);
+    expect(await deep.evaluate((el) => el.matches(':target'))).toBe(true);
+
+    // Thread order: the reply right after its parent, the reply to the reply right after that.
+    const order = await threadOrder();
+    const at = order.indexOf(topId);
+    expect(order.slice(at, at + 3)).toEqual([topId, replyId, deepId]);
+    // One visitor keeps one pseudonym within the story.
+    expect((await reply.locator('.who').innerText()).trim()).toBe(pseudonym);
+    expect((await deep.locator('.who').innerText()).trim()).toBe(pseudonym);
+    // The heading counts the new comments.
+    expect(await page.locator('#comments-title').innerText()).toBe(`${before.length + 3} comments`);
+  });
+
+  it('"Been there" counts up by one, shows as pressed, and a second press takes it back', { timeout: 60_000 }, async () => {
+    await page.goto(storyPath);
+    const button = page.locator('article.story button[name="reaction"][value="been-there"]');
+    const count = async () => Number((await button.locator('.count').innerText()).trim());
+    expect(await button.getAttribute('aria-pressed')).toBe('false');
+    const start = await count();
+    expect(await button.innerText()).toContain(String(start));
+
+    // The form posts and comes back to the story (303); wait for the new page to say "pressed".
+    await button.click();
+    await page.waitForFunction(
+      () => document.querySelector('article.story button[value="been-there"]')?.getAttribute('aria-pressed') === 'true',
+    );
+    expect(await count()).toBe(start + 1);
+    expect(await button.innerText()).toContain(String(start + 1));
+    expect(await button.getAttribute('aria-pressed')).toBe('true');
+
+    await button.click();
+    await page.waitForFunction(
+      () => document.querySelector('article.story button[value="been-there"]')?.getAttribute('aria-pressed') === 'false',
+    );
+    expect(await count()).toBe(start);
+    expect(await button.getAttribute('aria-pressed')).toBe('false');
+
+    // It is stored, not just drawn: a fresh load agrees.
+    await page.reload();
+    expect(await count()).toBe(start);
+    expect(await button.getAttribute('aria-pressed')).toBe('false');
+  });
+});
