@@ -3,6 +3,7 @@
  * Rules live here; pages and actions only call these functions.
  */
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import {
   comments,
   failureTypes,
@@ -355,6 +356,17 @@ export function hydrateCards(db: Db, rows: CardRow[]): StoryCard[] {
   }));
 }
 
+/**
+ * The upper bound of a newest-first page: published by now, and older than the cursor. Written as
+ * ONE row-value bound (the cursor clamped to now) because SQLite seeks on only one upper bound;
+ * with two, it picked `published_at <= now` and walked every newer row to reach a deep page.
+ */
+function newerThanBound(publishedAt: SQLiteColumn, id: SQLiteColumn, cursor: Cursor | null, now: number): SQL {
+  if (!cursor) return sql`${publishedAt} <= ${now}`;
+  const bound = cursor.key > now ? { key: now, id: Number.MAX_SAFE_INTEGER } : cursor;
+  return sql`(${publishedAt}, ${id}) < (${bound.key}, ${bound.id})`;
+}
+
 export type FeedOrder = 'new' | 'been-there';
 
 export interface FeedQuery {
@@ -392,8 +404,7 @@ export function listFeed(db: Db, query: FeedQuery = {}): FeedPage {
   if (order === 'new' && query.failureTypeId !== undefined) {
     // Seek on the link table's (failure_type_id, published_at, story_id) index.
     conditions.push(eq(storyFailureTypes.failureTypeId, query.failureTypeId));
-    conditions.push(sql`${storyFailureTypes.publishedAt} <= ${now}`);
-    if (cursor) conditions.push(sql`(${storyFailureTypes.publishedAt}, ${storyFailureTypes.storyId}) < (${cursor.key}, ${cursor.id})`);
+    conditions.push(newerThanBound(storyFailureTypes.publishedAt, storyFailureTypes.storyId, cursor, now));
     rows = db
       .select(cardColumns)
       .from(storyFailureTypes)
@@ -403,14 +414,13 @@ export function listFeed(db: Db, query: FeedQuery = {}): FeedPage {
       .limit(limit + 1)
       .all();
   } else {
-    conditions.push(sql`${stories.publishedAt} <= ${now}`);
     if (query.failureTypeId !== undefined) {
       conditions.push(
         sql`${stories.id} IN (SELECT story_id FROM story_failure_types WHERE failure_type_id = ${query.failureTypeId})`,
       );
     }
     if (order === 'new') {
-      if (cursor) conditions.push(sql`(${stories.publishedAt}, ${stories.id}) < (${cursor.key}, ${cursor.id})`);
+      conditions.push(newerThanBound(stories.publishedAt, stories.id, cursor, now));
       rows = db
         .select(cardColumns)
         .from(stories)
@@ -419,6 +429,7 @@ export function listFeed(db: Db, query: FeedQuery = {}): FeedPage {
         .limit(limit + 1)
         .all();
     } else {
+      conditions.push(sql`${stories.publishedAt} <= ${now}`);
       if (cursor) conditions.push(sql`(${stories.beenThereCount}, ${stories.id}) < (${cursor.key}, ${cursor.id})`);
       rows = db
         .select(cardColumns)

@@ -35,7 +35,7 @@ describe.skipIf(!hasChromium)('posting a story in a browser', () => {
     // The header and the hero both offer it; either leads to the same form.
     await page.getByRole('link', { name: 'Share your story' }).first().click();
     await page.waitForURL('**/new');
-    await expect(page.getByRole('heading', { level: 1, name: 'Share your story' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('heading', { level: 1, name: 'Share your story' }).waitFor();
 
     await page.getByLabel('Title', { exact: true }).fill(title);
     await page.getByRole('checkbox', { name: 'Database', exact: true }).check();
@@ -59,7 +59,7 @@ describe.skipIf(!hasChromium)('posting a story in a browser', () => {
     await page.waitForURL(/\/stories\/\d+-[^/?#]+$/);
 
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
-    await expect(page.getByRole('heading', { name: /Your story is published/ }).isVisible()).resolves.toBe(true);
+    await page.getByRole('heading', { name: /Your story is published/ }).waitFor();
     const manage = page.locator('.manage-link a[href*="/manage/"]');
     await manage.waitFor();
     const manageHref = await manage.getAttribute('href');

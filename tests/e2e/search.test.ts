@@ -1,0 +1,73 @@
+/**
+ * Journey: a reader remembers a word from a story and finds it again with the search box in the
+ * header: results page, first result, and the story itself.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startServer, type TestServer } from '../helpers/server';
+import { hasChromium, launchBrowser, openPage, warnIfNoChromium } from '../helpers/browser';
+
+warnIfNoChromium();
+
+describe.skipIf(!hasChromium)('searching in a browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let story: { id: number; title: string; url: string };
+  let storyPath: string;
+  let word: string;
+
+  beforeAll(async () => {
+    server = await startServer({ SEED_DEMO: '1' });
+    story = await (await fetch(`${server.origin}/stories/1.json`)).json();
+    storyPath = new URL(story.url).pathname;
+    // A distinctive word: a long one from the title whose best match is this story. Common long
+    // words ("production") rank other stories first, so try the longest words in turn.
+    const candidates = [...new Set(story.title.toLowerCase().match(/[a-z]{6,}/g) ?? [])].sort((a, b) => b.length - a.length);
+    for (const candidate of candidates) {
+      const html = await (await fetch(`${server.origin}/search?q=${encodeURIComponent(candidate)}`)).text();
+      const first = /<ol class="results"[\s\S]*?<h2[^>]*><a href="([^"#]+)/.exec(html)?.[1];
+      if (first === storyPath) {
+        word = candidate;
+        break;
+      }
+    }
+    if (!word) throw new Error(`No word of "${story.title}" finds story 1 first; candidates were ${candidates.join(', ')}`);
+    browser = await launchBrowser();
+    ({ context, page } = await openPage(browser, server.origin));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('finds a demo story by a word from its title and opens it from the first result', { timeout: 60_000 }, async () => {
+    await page.goto('/');
+    const box = page.locator('header').getByRole('searchbox', { name: 'Search stories, lessons and comments' });
+    expect(await box.getAttribute('id')).toBe('site-search');
+    expect(await box.getAttribute('name')).toBe('q');
+    await box.fill(word);
+    await box.press('Enter');
+    await page.waitForURL((url) => url.pathname === '/search' && url.searchParams.get('q') === word);
+
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Search');
+    // The header box keeps the query on the results page.
+    expect(await page.locator('#site-search').inputValue()).toBe(word);
+    expect(await page.locator('main [role="status"]').innerText()).toMatch(/^\d+ results?\.$/);
+    const results = page.locator('ol.results > li');
+    expect(await results.count()).toBeGreaterThan(0);
+    // Matched words are highlighted in the snippets.
+    expect((await results.locator('.snippet mark').allInnerTexts()).map((t) => t.toLowerCase())).toContain(word);
+
+    const firstLink = results.first().getByRole('link').first();
+    const href = (await firstLink.getAttribute('href')) ?? '';
+    expect(href.split('#')[0]).toBe(storyPath);
+    await firstLink.click();
+    await page.waitForURL((url) => url.pathname === storyPath);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(story.title);
+    expect(await page.locator('article.story .prose').innerText()).not.toHaveLength(0);
+  });
+});
