@@ -67,7 +67,7 @@ export function searchAll(db: Db, rawQuery: string, options: { tag?: string; now
       WHERE stories_fts MATCH ${match} AND ${visible}
       UNION ALL
       SELECT 'lesson', s.id, s.slug, s.title, l.id,
-        snippet(lessons_fts, 0, ${OPEN}, ${CLOSE}, '…', 28), bm25(lessons_fts) * 1.5
+        snippet(lessons_fts, 0, ${OPEN}, ${CLOSE}, '…', 28), bm25(lessons_fts)
       FROM lessons_fts JOIN lessons l ON l.id = lessons_fts.rowid JOIN stories s ON s.id = l.story_id
       WHERE lessons_fts MATCH ${match} AND ${visible}
       UNION ALL
@@ -76,7 +76,9 @@ export function searchAll(db: Db, rawQuery: string, options: { tag?: string; now
       FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid JOIN stories s ON s.id = c.story_id
       WHERE comments_fts MATCH ${match} AND c.state = 'visible' AND ${visible}
     )
-    ORDER BY rank
+    -- bm25 scores from three indexes are not comparable (a short lesson always beats a long story),
+    -- so stories come first, then lessons, then comments, each ranked by bm25.
+    ORDER BY CASE kind WHEN 'story' THEN 0 WHEN 'lesson' THEN 1 ELSE 2 END, rank
     LIMIT ${SEARCH_RESULT_LIMIT}`);
   const hits = rows.map((row) => {
     const base = storyPath({ id: row.storyId, slug: row.storySlug });
@@ -84,7 +86,7 @@ export function searchAll(db: Db, rawQuery: string, options: { tag?: string; now
       kind: row.kind,
       storyId: row.storyId,
       storyTitle: row.storyTitle,
-      url: row.kind === 'comment' ? `${base}#c${row.itemId}` : row.kind === 'lesson' ? `${base}#lessons` : base,
+      url: row.kind === 'comment' ? `${base}#c${row.itemId}` : row.kind === 'lesson' ? `${base}#l${row.itemId}` : base,
       snippetHtml: snippetToHtml(row.snippet),
     };
   });

@@ -1,0 +1,57 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from '../helpers/db';
+import { makeStory, newAuthor } from '../helpers/factories';
+import { searchAll, pickRandomStory } from '../../src/server/search';
+import { addComment } from '../../src/server/comments';
+import { decide } from '../../src/server/moderation';
+
+let t: TestDb;
+beforeEach(() => {
+  t = createTestDb();
+});
+afterEach(() => t.cleanup());
+
+describe('search', () => {
+  it('ranks a story whose title matches above short lessons and comments that mention the word', () => {
+    const titled = makeStory(t.db, { title: 'The flamingo deploy that took down checkout', body: 'A long story about something else entirely. '.repeat(20) });
+    const other = makeStory(t.db, { lessons: ['Flamingo flamingo: always check the flamingo'] });
+    addComment(t.db, { storyId: other.id, parentId: null, body: 'flamingo', actor: { authorId: newAuthor(t.db), userId: null } });
+    const result = searchAll(t.db, 'flamingo');
+    expect(result.status).toBe('ok');
+    if (result.status !== 'ok') return;
+    expect(result.hits[0]).toMatchObject({ kind: 'story', storyId: titled.id });
+    expect(result.hits.map((h) => h.kind).sort()).toEqual(['comment', 'lesson', 'story']);
+  });
+
+  it('escapes user text in snippets and marks only the matches', () => {
+    makeStory(t.db, { body: 'We typed <script>alert(1)</script> into the pelican console and it ran against production.' });
+    const result = searchAll(t.db, 'pelican');
+    if (result.status !== 'ok') throw new Error(result.status);
+    expect(result.hits[0].snippetHtml).toContain('&lt;script&gt;');
+    expect(result.hits[0].snippetHtml).toContain('<mark>pelican</mark>');
+    expect(result.hits[0].snippetHtml).not.toContain('<script>');
+  });
+
+  it('drops hidden stories and hidden comments from results', () => {
+    const story = makeStory(t.db, { title: 'A walrus in the replica set' });
+    const { id } = addComment(t.db, { storyId: makeStory(t.db).id, parentId: null, body: 'walrus too', actor: { authorId: newAuthor(t.db), userId: null } });
+    decide(t.db, { targetType: 'story', targetId: story.id, decision: 'hide' });
+    decide(t.db, { targetType: 'comment', targetId: id, decision: 'hide' });
+    const result = searchAll(t.db, 'walrus');
+    expect(result.status === 'ok' && result.hits).toEqual([]);
+  });
+});
+
+describe('the bad-day button', () => {
+  it('prefers stories that ended well, and falls back to any visible story', () => {
+    const good = makeStory(t.db, { outcome: 'nothing' });
+    makeStory(t.db, { outcome: 'fired' });
+    for (const r of [0, 0.3, 0.6, 0.99]) expect(pickRandomStory(t.db, { random: () => r })?.id).toBe(good.id);
+    decide(t.db, { targetType: 'story', targetId: good.id, decision: 'delete' });
+    expect(pickRandomStory(t.db)).not.toBeNull();
+  });
+
+  it('answers null on an empty site', () => {
+    expect(pickRandomStory(t.db)).toBeNull();
+  });
+});
