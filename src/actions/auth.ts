@@ -40,6 +40,9 @@ function adoptBrowserAuthor(context: APIContext, userId: string): void {
 }
 
 async function startSession(context: APIContext, userId: string): Promise<void> {
+  // A browser holds one session: the one its cookie is about to lose ends on the server too.
+  const previous = context.locals.authSession;
+  if (previous) await invalidateAuthSession(getDb(), previous.id);
   const { token } = await createAuthSession(getDb(), userId);
   setSessionCookie(context.cookies, context.url, token);
 }
@@ -70,17 +73,16 @@ export async function handleLogin(context: APIContext): Promise<AuthFormOutcome>
     values = { username: formText(form, 'username'), next: formText(form, 'next') };
     rejectHoneypot(form);
     enforceRateLimit('login-ip', clientKey(context));
-    // Per username, whatever address it comes from: check first, count only failures.
+    // Per username, whatever address it comes from. The attempt is counted before the (slow)
+    // password check, so parallel guesses cannot all slip past the limit; a success clears the
+    // count again, so in effect only failures add up.
     const userKey = `user:${username}`;
-    const userLimit = rateLimiter.peek('login-user', userKey);
+    const userLimit = rateLimiter.hit('login-user', userKey);
     if (!userLimit.ok) {
       throw new ServiceError('rate_limited', 'Too many failed attempts for this username. Please wait a few minutes and try again.', undefined, userLimit.retryAfterSeconds);
     }
     const user = await authenticate(getDb(), username, formText(form, 'password'));
-    if (!user) {
-      rateLimiter.hit('login-user', userKey);
-      throw new ServiceError('invalid', LOGIN_FAILED);
-    }
+    if (!user) throw new ServiceError('invalid', LOGIN_FAILED);
     rateLimiter.reset('login-user', userKey);
     adoptBrowserAuthor(context, user.id);
     await startSession(context, user.id);

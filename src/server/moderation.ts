@@ -135,7 +135,19 @@ export function decide(
     if (decision === 'hide' || decision === 'restore') {
       const state = decision === 'hide' ? 'hidden' : 'visible';
       if (targetType === 'story') tx.update(stories).set({ state }).where(eq(stories.id, targetId)).run();
-      else tx.update(comments).set({ state }).where(and(eq(comments.id, targetId), sql`${comments.state} <> 'deleted'`)).run();
+      else {
+        // The story's comment count is of visible comments (removeComment relies on it), so it
+        // follows a comment in and out of view.
+        const comment = tx.select({ state: comments.state, storyId: comments.storyId }).from(comments).where(eq(comments.id, targetId)).get();
+        if (comment && comment.state !== 'deleted' && comment.state !== state) {
+          tx.update(comments).set({ state }).where(eq(comments.id, targetId)).run();
+          const delta = state === 'visible' ? 1 : -1;
+          tx.update(stories)
+            .set({ commentCount: sql`max(${stories.commentCount} + ${delta}, 0)` })
+            .where(eq(stories.id, comment.storyId))
+            .run();
+        }
+      }
     } else if (decision === 'delete') {
       if (targetType === 'story') deleteStory(txDb, targetId);
       else removeComment(txDb, targetId);

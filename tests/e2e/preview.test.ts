@@ -92,7 +92,8 @@ describe.skipIf(!hasChromium)('preview and redaction in a browser', () => {
     expect(await page.getByRole('checkbox', { name: 'Background jobs', exact: true }).isChecked()).toBe(true);
     expect(await page.getByLabel('What you learned').inputValue()).toBe('Review alert rules like code');
 
-    await page.getByRole('button', { name: 'Publish anonymously' }).click();
+    // The preview repeats the publish button above the form; use the one under the preview.
+    await page.locator('.preview-actions').getByRole('button', { name: 'Publish anonymously' }).click();
     await page.waitForURL(/\/stories\/\d+-[^/?#]+$/);
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(title);
     const published = await page.locator('article.story .prose').innerText();

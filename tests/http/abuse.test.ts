@@ -79,6 +79,16 @@ describe('brute-force logins', () => {
     expect(rightPassword.headers.getSetCookie().some((line) => line.startsWith('session='))).toBe(false);
   });
 
+  it('parallel guesses cannot slip past the limit: of 40 simultaneous wrong logins for one username at most 10 are checked, the rest answer 429', async () => {
+    const username = await registerFrom(nextAddress());
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => from(nextAddress()).post('/login', { username, password: `parallel guess ${i}` }).then((r) => r.status)),
+    );
+    expect(statuses.filter((s) => s === 400)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(30);
+    expect((await from(nextAddress()).post('/login', { username, password: PASSWORD })).status).toBe(429);
+  });
+
   it('the lock on one username does not touch another username or an already logged-in session', async () => {
     const victim = await registerFrom(nextAddress());
     const bystander = await registerFrom(nextAddress());

@@ -336,6 +336,21 @@ describe('logging in', () => {
     }
   });
 
+  it('switching accounts in one browser ends the session it replaces on the server', async () => {
+    const browser = new Browser(server.origin);
+    const first = await register(browser);
+    const firstToken = browser.cookies.get('session')!;
+    const second = await register(browser);
+    expect(sessionRows(userRow(first)!.id)).toHaveLength(0);
+    const third = await register(new Browser(server.origin));
+    expect((await browser.post('/login', { username: third, password: PASSWORD })).status).toBe(303);
+    expect(sessionRows(userRow(second)!.id)).toHaveLength(0);
+    expect(await (await browser.get('/me')).text()).toContain(`Hello, ${third}`);
+    const replay = new Browser(server.origin);
+    replay.cookies.set('session', firstToken);
+    expect((await replay.get('/me')).status).toBe(302);
+  });
+
   it('refuses a form whose honeypot field was filled', async () => {
     const username = await register(new Browser(server.origin));
     const response = await new Browser(server.origin).post('/login', { username, password: PASSWORD, website: 'x' });

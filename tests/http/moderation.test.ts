@@ -295,6 +295,32 @@ describe('hiding and restoring', () => {
     expect(modHtml).toContain('hidden by a moderator');
   });
 
+  it('a hidden comment no longer counts in the story’s comment count, a restored one counts again, a deleted hidden one stays uncounted', async () => {
+    const story = await postStory('A story whose comment count follows moderation');
+    const commenter = new Browser(server.origin);
+    const first = await postComment(commenter, story.url, 'First visible comment');
+    await postComment(commenter, story.url, 'Second visible comment');
+    const heading = async () => (await (await fetch(`${server.origin}${story.url}`)).text()).match(/<h2 id="comments-title"[^>]*>([^<]*)<\/h2>/)![1];
+    const stored = () => readDb((db) => (db.prepare('SELECT comment_count AS n FROM stories WHERE id = ?').get(story.id) as { n: number }).n);
+    expect(await heading()).toBe('2 comments');
+
+    const { browser: mod } = await moderator();
+    await mod.post('/mod', { targetType: 'comment', targetId: String(first), decision: 'hide' });
+    expect(await heading()).toBe('1 comment');
+    expect(stored()).toBe(1);
+    // Hiding twice changes nothing more.
+    await mod.post('/mod', { targetType: 'comment', targetId: String(first), decision: 'hide' });
+    expect(stored()).toBe(1);
+
+    await mod.post('/mod', { targetType: 'comment', targetId: String(first), decision: 'restore' });
+    expect(await heading()).toBe('2 comments');
+
+    await mod.post('/mod', { targetType: 'comment', targetId: String(first), decision: 'hide' });
+    await mod.post('/mod', { targetType: 'comment', targetId: String(first), decision: 'delete' });
+    expect(await heading()).toBe('1 comment');
+    expect(stored()).toBe(1);
+  });
+
   it('a hidden comment with replies keeps its place as “removed by a moderator” without its text', async () => {
     const story = await postStory('A story with a hidden parent comment');
     const parent = await postComment(new Browser(server.origin), story.url, 'Platypusoid parent to hide');
