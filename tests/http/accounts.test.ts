@@ -492,6 +492,27 @@ describe('adopting an anonymous author key', () => {
     expect(me).toMatch(/A story someone else comments on/);
   });
 
+  it('after adoption, the account may delete that comment from another browser', async () => {
+    const phone = new Browser(server.origin);
+    const story = await postStory(phone, `Comment deleted from another device ${uniqueName()}`);
+    const commentId = await postComment(phone, story.url, 'Typed on my phone, deleted from my laptop');
+    const username = await register(phone);
+
+    const laptop = new Browser(server.origin);
+    const stranger = new Browser(server.origin);
+    await register(stranger);
+    const deleteForm = new RegExp(`name="intent" value="delete-comment"[^>]*>\\s*<input type="hidden" name="comment" value="${commentId}"`);
+    expect(await (await stranger.get(story.url)).text()).not.toMatch(deleteForm);
+    const refused = await stranger.post(story.url, { intent: 'delete-comment', comment: String(commentId) });
+    expect(refused.status).toBe(403);
+
+    expect((await laptop.post('/login', { username, password: PASSWORD })).status).toBe(303);
+    expect(await (await laptop.get(story.url)).text()).toMatch(deleteForm);
+    const deleted = await laptop.post(story.url, { intent: 'delete-comment', comment: String(commentId) });
+    expect(deleted.status).toBe(303);
+    expect(await (await fetch(`${server.origin}${story.url}`)).text()).not.toContain('Typed on my phone');
+  });
+
   it('keeps the adopted content private: another account and the public story page show no owner', async () => {
     const browser = new Browser(server.origin);
     const title = `Private ownership ${uniqueName()}`;
