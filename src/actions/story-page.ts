@@ -27,7 +27,7 @@ export interface StoryPageFormState {
 
 export type StoryPageOutcome =
   | { kind: 'redirect'; location: string }
-  | { kind: 'json'; body: unknown; status: number }
+  | { kind: 'json'; body: unknown; status: number; retryAfterSeconds?: number }
   | { kind: 'form'; state: StoryPageFormState };
 
 /** Validates a comment body the way the form explains it. */
@@ -100,8 +100,10 @@ export async function handleStoryPagePost(context: APIContext, story: { id: numb
   } catch (error) {
     if (error instanceof ServiceError) {
       const status = httpStatusFor(error.code);
-      if (wantsJson) return { kind: 'json', status, body: { error: error.message } };
-      return { kind: 'form', state: { form: formName, status, message: error.message, values, retryAfterSeconds: error.retryAfterSeconds } };
+      if (wantsJson) return { kind: 'json', status, body: { error: error.message }, retryAfterSeconds: error.retryAfterSeconds };
+      // A missing target has no form of its own on the page to show the message beside.
+      const form = error.code === 'not_found' ? 'page' : formName;
+      return { kind: 'form', state: { form, status, message: error.message, values, retryAfterSeconds: error.retryAfterSeconds } };
     }
     throw error;
   }

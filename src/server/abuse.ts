@@ -26,7 +26,7 @@ export function enforceRateLimit(bucket: RateLimitBucket, key: string): void {
     const minutes = Math.max(1, Math.ceil(result.retryAfterSeconds / 60));
     throw new ServiceError(
       'rate_limited',
-      `You are doing that a lot. Please wait about ${minutes} minute${minutes === 1 ? '' : 's'} and try again — what you wrote is kept below.`,
+      `You are doing that a lot. Please wait about ${minutes} minute${minutes === 1 ? '' : 's'} and try again. Anything you typed is still in the form.`,
       undefined,
       result.retryAfterSeconds,
     );

@@ -39,6 +39,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   // FULL: a story we acknowledged survives a power cut, not only a process crash.
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
+  // Deleted text is overwritten with zeros in the file, not left in free pages.
+  sqlite.pragma('secure_delete = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder: findMigrationsFolder() });

@@ -34,7 +34,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   const databasePath = join(dataDir, 'site.db');
   const port = await freePort();
   let log = '';
-  const child: ChildProcess = spawn(process.execPath, ['dist/server/entry.mjs'], {
+  const child: ChildProcess = spawn(process.execPath, ['scripts/serve.mjs'], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',

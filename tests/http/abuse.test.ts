@@ -9,7 +9,7 @@ import { startServer, Browser, type TestServer } from '../helpers/server';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer({ RATE_LIMIT: 'on' });
+  server = await startServer({ TRUST_PROXY: '1', RATE_LIMIT: 'on' });
 });
 afterAll(async () => {
   await server?.stop();
@@ -279,6 +279,22 @@ describe('with RATE_LIMIT=off', () => {
       }
     } finally {
       await relaxed.stop();
+    }
+  }, 60_000);
+});
+
+describe('without TRUST_PROXY', () => {
+  it('ignores X-Forwarded-For, so a new made-up address per request does not escape the per-address limit', async () => {
+    const direct = await startServer({ RATE_LIMIT: 'on' });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const browser = new Browser(direct.origin, { 'x-forwarded-for': `198.51.100.${i + 1}` });
+        statuses.push((await browser.post('/register', { username: uniqueName('spoof'), password: PASSWORD })).status);
+      }
+      expect(statuses).toEqual([303, 303, 303, 303, 303, 429]);
+    } finally {
+      await direct.stop();
     }
   }, 60_000);
 });

@@ -9,7 +9,7 @@ import { startServer, Browser, type TestServer } from '../helpers/server';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer();
+  server = await startServer({ TRUST_PROXY: '1' }); // the https test speaks through a "proxy" (X-Forwarded-Proto)
 });
 afterAll(async () => {
   await server?.stop();

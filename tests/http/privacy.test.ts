@@ -19,7 +19,7 @@ const PASSWORD = 'the pager went off at three';
 let server: TestServer;
 beforeAll(async () => {
   // Rate limits on, so the address really is read and hashed on every write.
-  server = await startServer({ RATE_LIMIT: 'on', SEED_DEMO: '1' });
+  server = await startServer({ TRUST_PROXY: '1', RATE_LIMIT: 'on', SEED_DEMO: '1' });
 });
 afterAll(async () => {
   await server?.stop();

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { createTestDb, type TestDb } from '../helpers/db';
 import { makeStory, storyInput, newAuthor } from '../helpers/factories';
 import {
@@ -207,5 +208,17 @@ describe('editing and deleting', () => {
     const row = t.db.select().from(stories).get()!;
     expect(row.authorId).toBeNull();
     expect(t.db.select().from(comments).all().every((c) => c.authorId === null)).toBe(true);
+  });
+});
+
+describe('deleting for real', () => {
+  it('leaves no trace of a deleted story’s words in the database file or the search index', () => {
+    const marker = 'xylocarpous';
+    const created = makeStory(t.db, { title: `The ${marker} incident`, body: `Words that must vanish: ${marker} ${marker}. `.repeat(40) });
+    for (let i = 0; i < 5; i++) makeStory(t.db);
+    deleteStory(t.db, created.id);
+    t.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    const bytes = readFileSync(t.path);
+    expect(bytes.includes(Buffer.from(marker))).toBe(false);
   });
 });
