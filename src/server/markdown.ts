@@ -20,6 +20,10 @@ const MAX_PREFIX_COLUMNS = 4 * MAX_NESTING; // 12 list levels at 4-space indenta
 // Σ over blank-line-separated blocks of (lines² + delimiters²): ≤ ~30 ms of marked time, and a single
 // block may still hold ~700 lines or ~700 delimiters — far beyond ordinary prose or code.
 const MAX_BLOCK_WORK = 500_000;
+// marked's inline text rule looks ahead for an e-mail address at every stop character (`!`, `` ` ``, `\`…),
+// scanning to the end of the current space-free run: quadratic in the run's length (20,000 `!` ≈ 0.2 s).
+// Long URLs fit comfortably; base64 blobs and minified code do not belong in posts.
+const MAX_WORD_LENGTH = 2_000;
 
 const CONTAINER_PREFIX = /^(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)))+/;
 const THEMATIC_BREAK = /^[ \t>]*([-*_])(?:[ \t]*\1){2,}[ \t]*$/; // `- - - - -` is a rule, not 5 lists
@@ -34,6 +38,13 @@ function assertTractable(text: string): void {
     const markers = prefix.match(/[>+*-]|\d+[.)]/g)?.length ?? 0;
     if (markers > MAX_NESTING || prefix.replace(/\t/g, '    ').length > MAX_PREFIX_COLUMNS) {
       throw new UnrenderableMarkdownError(TOO_DEEP);
+    }
+  }
+  for (const word of text.match(/\S+/g) ?? []) {
+    if (word.length > MAX_WORD_LENGTH) {
+      throw new UnrenderableMarkdownError(
+        `This text contains over ${MAX_WORD_LENGTH.toLocaleString('en')} characters without a space. Please break them up.`,
+      );
     }
   }
   let work = 0;

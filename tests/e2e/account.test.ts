@@ -3,16 +3,15 @@
  * logs out (after which /me sends them to the login page) and logs back in to find it again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startServer, type TestServer } from '../helpers/server';
-import { hasChromium, launchBrowser, openPage, warnIfNoChromium } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import type { TestServer } from '../helpers/server';
+import { hasChromium, startJourney, warnIfNoChromium, type Journey } from '../helpers/browser';
 
 warnIfNoChromium();
 
 describe.skipIf(!hasChromium)('an account in a browser', () => {
   let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
+  let journey: Journey;
   let page: Page;
   const marker = Math.random().toString(36).slice(2, 8);
   const username = `e2e_${marker}`;
@@ -20,15 +19,12 @@ describe.skipIf(!hasChromium)('an account in a browser', () => {
   const title = `The feature flag that turned itself back on ${marker}`;
 
   beforeAll(async () => {
-    server = await startServer({ SEED_DEMO: '1' });
-    browser = await launchBrowser();
-    ({ context, page } = await openPage(browser, server.origin));
+    journey = await startJourney();
+    ({ server, page } = journey);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
+    await journey?.close();
   });
 
   function yourStories() {

@@ -4,30 +4,26 @@
  * pages of its failure types.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startServer, type TestServer } from '../helpers/server';
-import { hasChromium, launchBrowser, openPage, warnIfNoChromium } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import type { TestServer } from '../helpers/server';
+import { hasChromium, startJourney, warnIfNoChromium, type Journey } from '../helpers/browser';
 
 warnIfNoChromium();
 
 describe.skipIf(!hasChromium)('posting a story in a browser', () => {
   let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
+  let journey: Journey;
   let page: Page;
   const marker = Math.random().toString(36).slice(2, 8);
   const title = `I dropped the sessions table on a Friday ${marker}`;
 
   beforeAll(async () => {
-    server = await startServer({ SEED_DEMO: '1' });
-    browser = await launchBrowser();
-    ({ context, page } = await openPage(browser, server.origin));
+    journey = await startJourney();
+    ({ server, page } = journey);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
+    await journey?.close();
   });
 
   it('publishes from the form, shows the manage link, and lists the story on the feed and its failure types', { timeout: 60_000 }, async () => {

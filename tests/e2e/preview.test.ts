@@ -3,9 +3,9 @@
  * host, redacts the address with one click, and publishes the redacted text.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startServer, type TestServer } from '../helpers/server';
-import { hasChromium, launchBrowser, openPage, warnIfNoChromium } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import type { TestServer } from '../helpers/server';
+import { hasChromium, startJourney, warnIfNoChromium, type Journey } from '../helpers/browser';
 
 warnIfNoChromium();
 
@@ -14,8 +14,7 @@ const HOST = 'db1.internal';
 
 describe.skipIf(!hasChromium)('preview and redaction in a browser', () => {
   let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
+  let journey: Journey;
   let page: Page;
   const marker = Math.random().toString(36).slice(2, 8);
   const title = `I paged the whole team with a typo in the alert rule ${marker}`;
@@ -31,15 +30,12 @@ describe.skipIf(!hasChromium)('preview and redaction in a browser', () => {
   ].join('\n');
 
   beforeAll(async () => {
-    server = await startServer({ SEED_DEMO: '1' });
-    browser = await launchBrowser();
-    ({ context, page } = await openPage(browser, server.origin));
+    journey = await startJourney();
+    ({ server, page } = journey);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
+    await journey?.close();
   });
 
   const bodyField = () => page.getByLabel('Your story');

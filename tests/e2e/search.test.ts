@@ -3,23 +3,23 @@
  * header: results page, first result, and the story itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startServer, type TestServer } from '../helpers/server';
-import { hasChromium, launchBrowser, openPage, warnIfNoChromium } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import type { TestServer } from '../helpers/server';
+import { hasChromium, startJourney, warnIfNoChromium, type Journey } from '../helpers/browser';
 
 warnIfNoChromium();
 
 describe.skipIf(!hasChromium)('searching in a browser', () => {
   let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
+  let journey: Journey;
   let page: Page;
   let story: { id: number; title: string; url: string };
   let storyPath: string;
   let word: string;
 
   beforeAll(async () => {
-    server = await startServer({ SEED_DEMO: '1' });
+    journey = await startJourney();
+    ({ server, page } = journey);
     story = await (await fetch(`${server.origin}/stories/1.json`)).json();
     storyPath = new URL(story.url).pathname;
     // A distinctive word: a long one from the title whose best match is this story. Common long
@@ -34,14 +34,10 @@ describe.skipIf(!hasChromium)('searching in a browser', () => {
       }
     }
     if (!word) throw new Error(`No word of "${story.title}" finds story 1 first; candidates were ${candidates.join(', ')}`);
-    browser = await launchBrowser();
-    ({ context, page } = await openPage(browser, server.origin));
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
+    await journey?.close();
   });
 
   it('finds a demo story by a word from its title and opens it from the first result', { timeout: 60_000 }, async () => {

@@ -4,32 +4,28 @@
  * anchor, and "Been there" counts up once and takes itself back on a second press.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startServer, type TestServer } from '../helpers/server';
-import { hasChromium, launchBrowser, openPage, warnIfNoChromium } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import type { TestServer } from '../helpers/server';
+import { hasChromium, startJourney, warnIfNoChromium, type Journey } from '../helpers/browser';
 
 warnIfNoChromium();
 
 describe.skipIf(!hasChromium)('comment threads and "been there" in a browser', () => {
   let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
+  let journey: Journey;
   let page: Page;
   let storyPath: string;
   const marker = Math.random().toString(36).slice(2, 8);
 
   beforeAll(async () => {
-    server = await startServer({ SEED_DEMO: '1' });
+    journey = await startJourney();
+    ({ server, page } = journey);
     const story = await (await fetch(`${server.origin}/stories/1.json`)).json();
     storyPath = new URL(story.url).pathname;
-    browser = await launchBrowser();
-    ({ context, page } = await openPage(browser, server.origin));
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
+    await journey?.close();
   });
 
   /** The id of the comment the page was sent to, from the #c{id} in the address. */

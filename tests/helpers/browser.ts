@@ -6,6 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startServer, type TestServer } from './server';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM_PATH);
@@ -48,4 +49,26 @@ export async function openPage(browser: Browser, origin: string): Promise<{ cont
   context.setDefaultNavigationTimeout(20_000);
   const page = await context.newPage();
   return { context, page };
+}
+
+/** A server with demo content, a browser and one page on it: what every journey starts from. */
+export interface Journey {
+  server: TestServer;
+  page: Page;
+  close: () => Promise<void>;
+}
+
+export async function startJourney(env: Record<string, string> = { SEED_DEMO: '1' }): Promise<Journey> {
+  const server = await startServer(env);
+  const browser = await launchBrowser();
+  const { context, page } = await openPage(browser, server.origin);
+  return {
+    server,
+    page,
+    close: async () => {
+      await context.close();
+      await browser.close();
+      await server.stop();
+    },
+  };
 }
