@@ -48,7 +48,8 @@ function assertTractable(text: string): void {
     }
   }
   let work = 0;
-  for (const block of text.split(/\n[ \t]*\n/)) {
+  // Only space-only lines count as blank: marked's table rule does not treat a tab line as blank.
+  for (const block of text.split(/\n *\n/)) {
     const lines = block.split('\n').length;
     const delimiters = block.match(/[*_~]/g)?.length ?? 0;
     work += lines * lines + delimiters * delimiters;

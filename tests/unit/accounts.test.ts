@@ -20,6 +20,7 @@ import {
   createAuthSession,
   invalidateAuthSession,
   invalidateUserSessions,
+  purgeExpiredSessions,
   sessionCookieName,
   SESSION_ABSOLUTE_LIFETIME_MS,
   validateSessionToken,
@@ -193,6 +194,18 @@ describe('sessions', () => {
     await invalidateUserSessions(t.db, user.id);
     expect(await validateSessionToken(t.db, b.token)).toBeNull();
     expect(await validateSessionToken(t.db, c.token)).not.toBeNull();
+  });
+
+  it('that nobody presents again are swept once past either expiry', async () => {
+    const user = await registerUser(t.db, 'sweeper', PASSWORD);
+    setClock(START);
+    await createAuthSession(t.db, user.id, START);
+    setClock(START + 10 * DAY);
+    const recent = await createAuthSession(t.db, user.id, START + 10 * DAY);
+    expect(purgeExpiredSessions(t.db, START + 31 * DAY)).toBe(1);
+    expect(sessionCount(user.id)).toBe(1);
+    expect(purgeExpiredSessions(t.db, START + 41 * DAY)).toBe(1);
+    expect(await validateSessionToken(t.db, recent.token)).toBeNull();
   });
 
   it('use the __Host- cookie name over https only', () => {

@@ -66,11 +66,27 @@ export function clearSessionCookie(cookies: AstroCookies, url: URL): void {
   cookies.delete(sessionCookieName(url), { path: '/', secure: url.protocol === 'https:', httpOnly: true, sameSite: 'lax' });
 }
 
+/** Deletes sessions past their sliding expiry or their absolute lifetime. */
+export function purgeExpiredSessions(db: Db, now = Date.now()): number {
+  const result = db.$client
+    .prepare('DELETE FROM auth_sessions WHERE expires_at <= ? OR created_at <= ?')
+    .run(Math.floor(now / 1000), now - SESSION_ABSOLUTE_LIFETIME_MS);
+  return result.changes;
+}
+
+let lastPurge = 0;
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+
 /** Middleware step: turns the session cookie into locals.user; refreshes or clears the cookie. */
 export async function identifyUser(context: APIContext): Promise<void> {
   const token = context.cookies.get(sessionCookieName(context.url))?.value;
   if (!token) return;
   const db = getDb();
+  // Sessions nobody presents again would otherwise stay forever; sweep them at most hourly.
+  if (Date.now() - lastPurge > PURGE_EVERY_MS) {
+    lastPurge = Date.now();
+    purgeExpiredSessions(db);
+  }
   const result = await validateSessionToken(db, token);
   if (!result) {
     clearSessionCookie(context.cookies, context.url);
