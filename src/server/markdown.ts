@@ -26,7 +26,7 @@ const MAX_BLOCK_WORK = 500_000;
 const MAX_WORD_LENGTH = 2_000;
 
 const CONTAINER_PREFIX = /^(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)))+/;
-const THEMATIC_BREAK = /^[ \t>]*([-*_])(?:[ \t]*\1){2,}[ \t]*$/; // `- - - - -` is a rule, not 5 lists
+const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/; // `- - - - -` is a rule, not 5 lists
 
 const TOO_DEEP = 'This text nests quotes or lists too deeply to display. Please simplify it.';
 
@@ -169,10 +169,14 @@ export function markdownExcerpt(source: string, maxChars = 160): string {
     // Unrenderable text still gets a rough excerpt rather than breaking the page that lists it.
     text = head.replace(/<[^>]*>?/g, ' ').replace(/[\\`*_~#>|[\]]+/g, ' ');
   }
-  text = text.replace(/\s+/g, ' ').trim();
+  // Plain text is escaped by its consumers (Astro, @astrojs/rss); turning a tag-opening `<` into `‹` keeps
+  // the result inert even if someone inserts it unescaped. Comparisons like `a < b` are untouched.
+  text = text.replace(/<(?=[a-z/!?])/gi, '‹').replace(/\s+/g, ' ').trim();
   if (text.length <= maxChars) return text;
-  const cut = text.slice(0, maxChars - 1); // leave room for the ellipsis
+  // Keep the words that fit whole in maxChars - 1 characters (the ellipsis takes the last one); a single
+  // over-long first word is cut mid-word instead, without splitting a surrogate pair.
+  const cut = text.slice(0, maxChars);
   const lastSpace = cut.lastIndexOf(' ');
-  const words = lastSpace > maxChars / 2 ? cut.slice(0, lastSpace) : cut.replace(/[\uD800-\uDBFF]$/, '');
-  return words.replace(/[\s.,;:!?…-]+$/, '') + '…';
+  const words = lastSpace > 0 ? cut.slice(0, lastSpace) : cut.slice(0, maxChars - 1).replace(/[\uD800-\uDBFF]$/, '');
+  return words.replace(/[\s.,;:!?…–—-]+$/, '') + '…';
 }

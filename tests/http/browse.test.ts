@@ -1,6 +1,7 @@
 /** Lessons by failure type, charts, search, the bad-day button and syndication, on the built server. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { startServer, Browser, type TestServer } from '../helpers/server';
 
 let server: TestServer;
@@ -162,9 +163,14 @@ describe('syndication', () => {
     const response = await get('/rss.xml');
     expect(response.headers.get('content-type')).toMatch(/xml/);
     const xml = await response.text();
-    expect(xml).toMatch(/^<\?xml/);
-    expect(xml).toMatch(/<rss[^>]*version="2.0"/);
-    expect((xml.match(/<item>/g) ?? []).length).toBeGreaterThan(10);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const feed = new XMLParser({ ignoreAttributes: false }).parse(xml);
+    expect(feed.rss['@_version']).toBe('2.0');
+    expect(feed.rss.channel.item.length).toBeGreaterThan(10);
+    for (const item of feed.rss.channel.item) {
+      expect(item.link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/stories\/\d+-/);
+      expect(new Date(item.pubDate).getTime()).not.toBeNaN();
+    }
     expect(xml).toContain('The quokkafish migration');
     const tagXml = await html('/tags/migration/rss.xml');
     expect(tagXml).toContain('The quokkafish migration');
@@ -174,6 +180,7 @@ describe('syndication', () => {
 
   it('lists every visible story, tag and lessons page in the sitemap, and robots.txt points to it', async () => {
     const xml = await html('/sitemap.xml');
+    expect(XMLValidator.validate(xml)).toBe(true);
     expect(xml).toContain(`${server.origin}${story.url}</loc>`);
     expect(xml).toContain(`${server.origin}/tags/dns</loc>`);
     expect(xml).toContain(`${server.origin}/lessons/dns</loc>`);
