@@ -1,6 +1,6 @@
 // The ONLY place user-supplied Markdown becomes HTML. Pipeline: bounds check → marked → sanitize-html.
-// marked is treated as untrusted-output-producing (it passes raw HTML through); the sanitizer is the
-// security boundary, the bounds checks keep marked from stalling or overflowing the stack.
+// marked's output is untrusted (it passes raw HTML through): the sanitizer is the security boundary, and
+// the bounds checks keep marked from stalling, overflowing its stack or exhausting the heap.
 import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 
