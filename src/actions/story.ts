@@ -17,7 +17,7 @@ import {
   type StoryFormValues,
   type CreateStoryInput,
 } from '../lib/story-input';
-import { applyRedaction, type RedactableField } from '../lib/story-preview';
+import { applyRedaction } from '../lib/story-preview';
 
 export const NEW_STORY_COOKIE = 'rop_new_story';
 
@@ -150,4 +150,3 @@ export async function handleManageAction(context: APIContext, storyId: number, s
   }
 }
 
-export type { RedactableField };

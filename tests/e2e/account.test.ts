@@ -4,13 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { TestServer } from '../helpers/server';
 import { hasChromium, startJourney, warnIfNoChromium, type Journey } from '../helpers/browser';
 
 warnIfNoChromium();
 
 describe.skipIf(!hasChromium)('an account in a browser', () => {
-  let server: TestServer;
   let journey: Journey;
   let page: Page;
   const marker = Math.random().toString(36).slice(2, 8);
@@ -20,7 +18,7 @@ describe.skipIf(!hasChromium)('an account in a browser', () => {
 
   beforeAll(async () => {
     journey = await startJourney();
-    ({ server, page } = journey);
+    ({ page } = journey);
   });
 
   afterAll(async () => {

@@ -4,7 +4,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { TestServer } from '../helpers/server';
 import { hasChromium, startJourney, warnIfNoChromium, type Journey } from '../helpers/browser';
 
 warnIfNoChromium();
@@ -13,7 +12,6 @@ const EMAIL = 'ops-lead@example-corp.com';
 const HOST = 'db1.internal';
 
 describe.skipIf(!hasChromium)('preview and redaction in a browser', () => {
-  let server: TestServer;
   let journey: Journey;
   let page: Page;
   const marker = Math.random().toString(36).slice(2, 8);
@@ -31,7 +29,7 @@ describe.skipIf(!hasChromium)('preview and redaction in a browser', () => {
 
   beforeAll(async () => {
     journey = await startJourney();
-    ({ server, page } = journey);
+    ({ page } = journey);
   });
 
   afterAll(async () => {
