@@ -33,6 +33,6 @@ for (const [path, entry] of Object.entries(packages)) {
 
 // Keep npm's key order: the root entry first, then node_modules paths sorted.
 const [root, ...rest] = Object.keys(packages);
-lock.packages = Object.fromEntries([[root, packages[root]], ...rest.sort().map((key) => [key, packages[key]])]);
+lock.packages = Object.fromEntries([[root, packages[root]], ...rest.sort((a, b) => a.localeCompare(b, 'en')).map((key) => [key, packages[key]])]);
 writeFileSync('package-lock.json', JSON.stringify(lock, null, 2) + '\n');
 console.log(`Added ${added} platform entries to package-lock.json.`);
