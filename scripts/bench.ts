@@ -17,6 +17,9 @@ import { listLessonsForType } from '../src/server/lessons';
 import { getOrCreateAuthor, newAuthorKey } from '../src/server/authors';
 import { decodeCursor } from '../src/lib/cursor';
 import { benchDeidentify } from './bench/deidentify';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 
 process.env.SECRET ??= 'benchmark-secret-0123456789abcdef';
 const STORIES = Number(process.env.BENCH_STORIES ?? 50_000);
@@ -72,6 +75,58 @@ function deepCursor(db: Db, pages: number, query: Parameters<typeof listFeed>[1]
   let cursor = null;
   for (let i = 0; i < pages; i++) cursor = decodeCursor(listFeed(db, { ...query, cursor }).nextCursor);
   return cursor;
+}
+
+/**
+ * Whole pages through the built server (when dist/ exists): rendering included, rate limits off.
+ * Requests alternate between the pages so the machine's noise hits them alike.
+ */
+async function benchPages(databasePath: string, pages: Record<string, string>, runs = 60): Promise<void> {
+  if (!existsSync('dist/server/entry.mjs')) {
+    console.log('Pages: skipped (run `npm run build` first to measure whole pages).');
+    return;
+  }
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+  const child = spawn(process.execPath, ['scripts/serve.mjs'], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: databasePath, RATE_LIMIT: 'off', SEED_DEMO: '0' },
+    stdio: 'ignore',
+  });
+  try {
+    const origin = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await fetch(`${origin}/healthz`)).ok) break;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const times: Record<string, number[]> = Object.fromEntries(Object.keys(pages).map((name) => [name, []]));
+    const sizes: Record<string, number> = {};
+    for (let i = 0; i < runs + 3; i++) {
+      for (const [name, path] of Object.entries(pages)) {
+        const start = performance.now();
+        const response = await fetch(origin + path);
+        const body = await response.text();
+        if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
+        if (i >= 3) times[name].push(performance.now() - start);
+        sizes[name] = body.length;
+      }
+    }
+    const first = median(times[Object.keys(pages)[0]]);
+    console.log(`Whole pages over HTTP (median of ${runs}, ratio to the first)`);
+    for (const [name, list] of Object.entries(times)) {
+      const ms = median(list);
+      console.log(`  ${name.padEnd(30)} ${ms.toFixed(2).padStart(9)} ms   ×${(ms / first).toFixed(2)}   ${(sizes[name] / 1024).toFixed(0)} KB`);
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'rop-bench-'));
@@ -137,7 +192,16 @@ try {
 
   console.log('De-identification scan (median of 30)');
   for (const row of benchDeidentify()) console.log(`  ${row.name.padEnd(48)} ${row.ms.toFixed(3).padStart(9)} ms  (${row.chars.toLocaleString('en')} chars)`);
+  console.log('');
+
+  const deepFeedPath = `/?before=${newestDeep!.key}_${newestDeep!.id}`;
   db.$client.close();
+  await benchPages(join(dir, 'bench.db'), {
+    'GET / (feed page 1)': '/',
+    [`GET feed page ${deepPages + 1}`]: deepFeedPath,
+    'GET story with 5 comments': `/stories/${small}`,
+    'GET story with 500 comments': `/stories/${big}`,
+  });
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

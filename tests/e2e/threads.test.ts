@@ -58,13 +58,16 @@ describe.skipIf(!hasChromium)('comment threads and "been there" in a browser', (
 
   async function replyTo(parentId: number, text: string): Promise<number> {
     const parent = page.locator(`li.comment#c${parentId}`);
-    const details = parent.locator('details.reply');
-    expect(await details.getAttribute('open')).toBeNull();
-    await details.locator('summary', { hasText: 'Reply' }).click();
-    const field = parent.getByRole('textbox', { name: /^Reply to / });
+    // No reply form until asked for: "Reply" opens one under this comment (a plain link).
+    expect(await parent.getByRole('textbox', { name: /^Reply to / }).count()).toBe(0);
+    await Promise.all([
+      page.waitForURL((url) => url.searchParams.get('reply') === String(parentId)),
+      parent.getByRole('link', { name: 'Reply', exact: true }).click(),
+    ]);
+    const field = page.locator(`li.comment#c${parentId}`).getByRole('textbox', { name: /^Reply to / });
     await field.waitFor({ state: 'visible' });
     await field.fill(text);
-    return submitAndWaitForNewAnchor(() => parent.getByRole('button', { name: 'Post reply' }).click());
+    return submitAndWaitForNewAnchor(() => page.locator(`li.comment#c${parentId}`).getByRole('button', { name: 'Post reply' }).click());
   }
 
   it('posts a comment, a reply and a reply to the reply, each nested one level deeper', { timeout: 60_000 }, async () => {

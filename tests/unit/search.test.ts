@@ -55,3 +55,17 @@ describe('the bad-day button', () => {
     expect(pickRandomStory(t.db)).toBeNull();
   });
 });
+
+describe('site statistics on the home page', () => {
+  it('are counted once a minute, not on every visit', async () => {
+    const { getSiteStats, SITE_STATS_MAX_AGE_MS } = await import('../../src/server/site-stats');
+    makeStory(t.db, { outcome: 'talk' });
+    const now = Date.now();
+    expect(getSiteStats(t.db, now).storyCount).toBe(1);
+    makeStory(t.db, { outcome: 'fired' });
+    expect(getSiteStats(t.db, now + 1000).storyCount).toBe(1);
+    const fresh = getSiteStats(t.db, now + SITE_STATS_MAX_AGE_MS + 1);
+    expect(fresh.storyCount).toBe(2);
+    expect(fresh.outcomes).toMatchObject({ told: 2, keptJob: 1, lostJob: 1 });
+  });
+});
