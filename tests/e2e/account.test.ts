@@ -37,7 +37,7 @@ describe.skipIf(!hasChromium)('an account in a browser', () => {
     await page.waitForURL('**/me?welcome=1');
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(`Hello, ${username}`);
     // The header now names the account instead of offering to log in.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: username }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Your account' }).waitFor();
     expect(await yourStories().innerText()).toContain('You have not posted a story yet');
 
     await page.goto('/new');
