@@ -534,6 +534,16 @@ export function redactFinding(text: string, finding: Pick<Finding, 'kind' | 'sta
   return text.slice(0, start) + FINDING_LABELS[finding.kind].placeholder + text.slice(end);
 }
 
+/** Replaces every finding with its placeholder (for text we publish on someone else's behalf). */
+export function redactAllFindings(text: string): string {
+  let result = text;
+  // From the end, so earlier offsets stay valid.
+  for (const finding of findIdentifyingDetails(text).reverse()) {
+    result = result.slice(0, finding.start) + FINDING_LABELS[finding.kind].placeholder + result.slice(finding.end);
+  }
+  return result;
+}
+
 // ---------------------------------------------------------------------------------------
 // HTML
 // ---------------------------------------------------------------------------------------

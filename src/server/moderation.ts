@@ -12,6 +12,7 @@ import { removeComment } from './comments';
 import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
 import { LIMITS } from '../lib/limits';
 import { cleanText } from '../lib/story-input';
+import { redactAllFindings } from '../lib/deidentify';
 
 export type TargetType = 'story' | 'comment';
 export type Decision = 'dismiss' | 'hide' | 'restore' | 'delete';
@@ -128,7 +129,9 @@ export function decide(
     .where(and(eq(reports.targetType, targetType), eq(reports.targetId, targetId)))
     .orderBy(desc(reports.createdAt))
     .get();
-  const reason = note || lastReport?.reason || 'No reason given';
+  // A reason often quotes what was wrong ("names Jane Doe at Acme Corp"): the public log must not
+  // republish it, so identifying details are replaced by placeholders first.
+  const reason = redactAllFindings(note || lastReport?.reason || 'No reason given');
 
   db.transaction((tx) => {
     const txDb = tx as unknown as Db;
@@ -177,7 +180,7 @@ export function redactContent(
     throw error;
   }
   if (!targetExists(db, input.targetType, input.targetId)) throw new ServiceError('not_found', 'That content no longer exists.');
-  const reason = cleanText(input.note ?? '').replace(/\s+/g, ' ').slice(0, LIMITS.modNoteMax) || 'Removed identifying details';
+  const reason = redactAllFindings(cleanText(input.note ?? '').replace(/\s+/g, ' ').slice(0, LIMITS.modNoteMax)) || 'Removed identifying details';
   db.transaction((tx) => {
     if (input.targetType === 'story') {
       const title = cleanText(input.title ?? '').replace(/\s+/g, ' ');

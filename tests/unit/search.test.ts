@@ -69,3 +69,16 @@ describe('site statistics on the home page', () => {
     expect(fresh.outcomes).toMatchObject({ told: 2, keptJob: 1, lostJob: 1 });
   });
 });
+
+describe('the public moderation log', () => {
+  it('never republishes identifying details quoted in a report reason', async () => {
+    const { fileReport, listModerationLog } = await import('../../src/server/moderation');
+    const story = makeStory(t.db);
+    fileReport(t.db, { storyId: story.id, targetType: 'story', targetId: story.id, reason: 'It names my lead Sarah Jenkins and mails ops@example-corp.com' });
+    decide(t.db, { targetType: 'story', targetId: story.id, decision: 'hide' });
+    const [entry] = listModerationLog(t.db).entries;
+    expect(entry.reason).not.toMatch(/Sarah|Jenkins|ops@example-corp\.com/);
+    expect(entry.reason).toContain('[email]');
+    expect(entry.reason).toContain('[name]');
+  });
+});
