@@ -9,7 +9,7 @@ import { ServiceError, httpStatusFor } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { ensureActor, cookieOptions } from '../server/visitor';
 import { createStory, deleteStory, updateStory, disownStory } from '../server/stories';
-import { isSameAuthor } from '../server/comments';
+import { authorBelongsToUser } from '../server/authors';
 import {
   readStoryForm,
   validateStoryForm,
@@ -137,7 +137,7 @@ export async function handleManageAction(context: APIContext, storyId: number, s
     if (action === 'disown') {
       const user = context.locals.user;
       if (!user) return { kind: 'error', status: 403, message: 'Log in to the account this story belongs to, then disown it.' };
-      if (!isSameAuthor(db, { authorId: -1, userId: user.id }, storyAuthorId)) {
+      if (!authorBelongsToUser(db, storyAuthorId, user.id)) {
         return { kind: 'error', status: 403, message: 'This story is not linked to your account, so there is nothing to disown.' };
       }
       disownStory(db, storyId);

@@ -44,6 +44,13 @@ export function listAuthorsOfUser(db: Db, userId: string): Author[] {
   return db.select().from(authors).where(eq(authors.userId, userId)).orderBy(asc(authors.id)).all();
 }
 
+/** Whether an author row belongs to an account (false for a null author: a disowned story). */
+export function authorBelongsToUser(db: Db, authorId: number | null, userId: string): boolean {
+  if (authorId === null) return false;
+  const row = db.select({ userId: authors.userId }).from(authors).where(eq(authors.id, authorId)).get();
+  return row?.userId === userId;
+}
+
 /** Links an anonymous author to an account, so its stories and comments become the account's. */
 export function adoptAuthor(db: Db, authorId: number, userId: string): void {
   db.update(authors)

@@ -3,11 +3,11 @@
  * ordered in memory, so a story with hundreds of comments costs one round trip.
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { authors, comments, stories, type Comment } from '../../db/schema';
+import { comments, stories, type Comment } from '../../db/schema';
 import type { Db } from './db';
 import { ServiceError } from './errors';
 import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
-import { pseudonymFor } from './authors';
+import { authorBelongsToUser, pseudonymFor } from './authors';
 import { LIMITS } from '../lib/limits';
 
 export interface ThreadComment {
@@ -36,9 +36,7 @@ export interface Actor {
 export function isSameAuthor(db: Db, actor: Actor, authorId: number | null): boolean {
   if (authorId === null) return false;
   if (authorId === actor.authorId) return true;
-  if (!actor.userId) return false;
-  const owner = db.select({ userId: authors.userId }).from(authors).where(eq(authors.id, authorId)).get();
-  return owner?.userId === actor.userId;
+  return actor.userId !== null && authorBelongsToUser(db, authorId, actor.userId);
 }
 
 function renderComment(body: string): string {
