@@ -52,7 +52,7 @@ describe.skipIf(!hasChromium)('searching in a browser', () => {
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Search');
     // The header box keeps the query on the results page.
     expect(await page.locator('#site-search').inputValue()).toBe(word);
-    expect(await page.locator('main [role="status"]').innerText()).toMatch(/^\d+ results?\.$/);
+    expect(await page.locator('main [role="status"]').innerText()).toMatch(/^\d+ match(es)? in \d+ stor(y|ies)\.$/);
     const results = page.locator('ol.results > li');
     expect(await results.count()).toBeGreaterThan(0);
     // Matched words are highlighted in the snippets.

@@ -82,3 +82,17 @@ describe('the public moderation log', () => {
     expect(entry.reason).toContain('[name]');
   });
 });
+
+describe('grouping search results', () => {
+  it('shows each story once, first where it ranked best, with every place it matched', async () => {
+    const { groupHitsByStory } = await import('../../src/lib/search-results');
+    const hit = (kind: 'story' | 'lesson' | 'comment', storyId: number, anchor = '') => ({
+      kind, storyId, storyTitle: `Story ${storyId}`, url: `/stories/${storyId}-s${anchor}`, snippetHtml: '',
+    });
+    const groups = groupHitsByStory([hit('story', 2), hit('story', 1), hit('lesson', 2, '#l5'), hit('comment', 1, '#c9')]);
+    expect(groups.map((g) => [g.storyId, g.storyUrl, g.hits.map((h) => h.kind)])).toEqual([
+      [2, '/stories/2-s', ['story', 'lesson']],
+      [1, '/stories/1-s', ['story', 'comment']],
+    ]);
+  });
+});
