@@ -16,3 +16,6 @@ export const POST: APIRoute = async (context) => {
     throw error;
   }
 };
+
+/** The form lives on the feed; someone who lands here by address goes there. */
+export const GET: APIRoute = (context) => context.redirect('/', 303);
