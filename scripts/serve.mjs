@@ -18,6 +18,15 @@ const host = process.env.HOST ?? 'localhost';
 const port = Number(process.env.PORT ?? 4321);
 const trustProxy = process.env.TRUST_PROXY === '1';
 
+// A page that fails to render is logged with its URL; for /manage/{token} that would write a private
+// token into the log. Logs keep the path shape and lose the token.
+const MANAGE_TOKEN = /\/manage\/[A-Za-z0-9_-]{20,}/g;
+for (const method of ['log', 'info', 'warn', 'error']) {
+  const original = console[method].bind(console);
+  console[method] = (...args) =>
+    original(...args.map((arg) => (typeof arg === 'string' ? arg.replace(MANAGE_TOKEN, '/manage/[token]') : arg)));
+}
+
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const { handler } = await import('../dist/server/entry.mjs');
 
