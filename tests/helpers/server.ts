@@ -3,6 +3,7 @@
  * browser-like client that keeps cookies and sends a same-site Origin on writes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -129,4 +130,21 @@ export class Browser {
     this.remember(response);
     return response;
   }
+}
+
+/** Reads the test server's database (read-only) and closes it again. */
+export function readDb<T>(server: TestServer, fn: (db: Database.Database) => T): T {
+  const db = new Database(server.databasePath, { readonly: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** The path of the private manage link a story page shows once after posting. */
+export function manageLinkIn(html: string): string {
+  const match = /href="(https?:\/\/[^"]+\/manage\/[A-Za-z0-9_-]{43})"/.exec(html);
+  if (!match) throw new Error('No manage link on this page');
+  return new URL(match[1]).pathname;
 }

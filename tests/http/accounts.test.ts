@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { startServer, Browser, type TestServer } from '../helpers/server';
+import { startServer, Browser, type TestServer, readDb as readServerDb } from '../helpers/server';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -22,14 +22,7 @@ const uniqueName = (prefix = 'user') => `${prefix}-${process.pid % 1000}-${++cou
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
-function readDb<T>(fn: (db: Database.Database) => T): T {
-  const db = new Database(server.databasePath, { readonly: true });
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+const readDb = <T>(fn: (db: Database.Database) => T): T => readServerDb(server, fn);
 
 function writeDb<T>(fn: (db: Database.Database) => T): T {
   const db = new Database(server.databasePath);

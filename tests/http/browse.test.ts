@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { startServer, Browser, type TestServer } from '../helpers/server';
+import { startServer, Browser, type TestServer, manageLinkIn } from '../helpers/server';
 
 let server: TestServer;
 let story: { url: string; id: number };
@@ -126,7 +126,7 @@ describe('search', () => {
     });
     const url = response.headers.get('location')!;
     const page = await (await browser.get(url)).text();
-    const manage = new URL(page.match(/href="(http:\/\/[^"]+\/manage\/[^"]+)"/)![1]).pathname;
+    const manage = manageLinkIn(page);
     expect(await html('/search?q=gravlaxian')).toContain(url);
     await browser.post(`${manage}?do=manage`, { action: 'delete', confirm: 'yes' });
     expect(await html('/search?q=gravlaxian')).toMatch(/No results/);

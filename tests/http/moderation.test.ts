@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { startServer, Browser, type TestServer } from '../helpers/server';
+import { startServer, Browser, type TestServer, readDb as readServerDb } from '../helpers/server';
 
 const SECRET = 'moderation-test-secret-0123456789abcdef';
 let server: TestServer;
@@ -20,14 +20,7 @@ const PASSWORD = 'the pager went off at three';
 let counter = 0;
 const uniqueName = (prefix = 'user') => `${prefix}-${++counter}`;
 
-function readDb<T>(fn: (db: Database.Database) => T): T {
-  const db = new Database(server.databasePath, { readonly: true });
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+const readDb = <T>(fn: (db: Database.Database) => T): T => readServerDb(server, fn);
 
 function runRoleScript(args: string[]): { status: number; stdout: string; stderr: string } {
   try {

@@ -1,7 +1,7 @@
 /** Preview, the de-identification check, delayed publication, content notes and disowning. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { startServer, Browser, type TestServer } from '../helpers/server';
+import { startServer, Browser, type TestServer, manageLinkIn } from '../helpers/server';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -94,7 +94,7 @@ describe('publishing later', () => {
     const id = Number(url.match(/\/stories\/(\d+)/)![1]);
     const authorView = await (await browser.get(url)).text();
     expect(authorView).toMatch(/Your story is scheduled/);
-    const manage = new URL(authorView.match(/href="(http:\/\/[^"]+\/manage\/[^"]+)"/)![1]).pathname;
+    const manage = manageLinkIn(authorView);
     expect((await browser.get(manage)).status).toBe(200);
 
     const reader = (path: string) => fetch(`${server.origin}${path}`).then((r) => r.text());
@@ -154,7 +154,7 @@ describe('after posting', () => {
     const url = response.headers.get('location')!;
     const id = Number(url.match(/\/stories\/(\d+)/)![1]);
     const page = await (await browser.get(url)).text();
-    const manage = new URL(page.match(/href="(http:\/\/[^"]+\/manage\/[^"]+)"/)![1]).pathname;
+    const manage = manageLinkIn(page);
     expect(await (await browser.get('/me')).text()).toContain('A story I will disown later');
     expect(await (await browser.get(manage)).text()).toContain('Disown this story');
 
@@ -172,7 +172,7 @@ describe('after posting', () => {
     const browser = new Browser(server.origin);
     const response = await browser.post('/new', fields({ title: 'Anonymous story cannot be disowned', intent: 'publish' }));
     const page = await (await browser.get(response.headers.get('location')!)).text();
-    const manage = new URL(page.match(/href="(http:\/\/[^"]+\/manage\/[^"]+)"/)![1]).pathname;
+    const manage = manageLinkIn(page);
     expect((await browser.post(`${manage}?do=manage`, { action: 'disown' })).status).toBe(403);
   });
 });

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Browser, type TestServer } from '../helpers/server';
+import { startServer, Browser, type TestServer, manageLinkIn } from '../helpers/server';
 
 const IP = '203.0.113.77';
 const USER_AGENT = 'Mozilla/5.0 PrivacyProbe/9.9';
@@ -87,7 +87,7 @@ describe('no IP address or user agent is kept', () => {
     const posted = await expectStatus(poster.post('/new', storyFields('A Friday config push that went wrong')), 303, 'post story');
     const storyUrl = posted.headers.get('location')!;
     const storyHtml = await (await poster.get(storyUrl)).text();
-    const manage = new URL(storyHtml.match(/href="(http:\/\/[^"]+\/manage\/[A-Za-z0-9_-]{43})"/)![1]).pathname;
+    const manage = manageLinkIn(storyHtml);
     await expectStatus(poster.get(manage), 200, 'manage page');
     const edited = await expectStatus(poster.post(manage, storyFields('A Friday config push that went badly wrong')), 303, 'edit story');
     const canonicalUrl = edited.headers.get('location')!.replace('?edited=1', '');

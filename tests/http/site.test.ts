@@ -1,7 +1,7 @@
 /** The built server as a browser sees it: pages, redirects, posting, managing, and refusals. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { startServer, Browser, type TestServer } from '../helpers/server';
+import { startServer, Browser, type TestServer, manageLinkIn } from '../helpers/server';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -149,7 +149,7 @@ describe('posting a story', () => {
     const browser = new Browser(server.origin);
     const location = await postStory(browser, { title: 'A story I will edit and delete' });
     const html = await (await browser.get(location)).text();
-    const manageUrl = new URL(html.match(/href="(http:\/\/[^"]+\/manage\/[^"]+)"/)![1]);
+    const manageUrl = { pathname: manageLinkIn(html) };
     const managePage = await browser.get(manageUrl.pathname);
     expect(managePage.status).toBe(200);
     expect(managePage.headers.get('referrer-policy')).toBe('no-referrer');
