@@ -8,6 +8,7 @@ import {
   sqliteTable,
   text,
   integer,
+  real,
   index,
   primaryKey,
   type AnySQLiteColumn,
@@ -231,3 +232,14 @@ export type Comment = typeof comments.$inferSelect;
 export type NewComment = typeof comments.$inferInsert;
 export type Report = typeof reports.$inferSelect;
 export type ModerationAction = typeof moderationActions.$inferSelect;
+
+/**
+ * Rate-limit state shared by every server process (GCRA: one number per key). The key is the
+ * bucket name and a keyed hash that rotates daily, so nothing here identifies anyone; rows whose
+ * debt has drained are swept.
+ */
+export const rateLimitBuckets = sqliteTable('rate_limit_buckets', {
+  key: text('key').primaryKey(),
+  /** When this key's debt has fully drained (Unix ms, may be fractional). */
+  paidUpAt: real('paid_up_at').notNull(),
+});

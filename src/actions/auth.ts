@@ -72,11 +72,13 @@ export async function handleLogin(context: APIContext): Promise<AuthFormOutcome>
     const username = formText(form, 'username').trim().toLowerCase();
     values = { username: formText(form, 'username'), next: formText(form, 'next') };
     rejectHoneypot(form);
-    enforceRateLimit('login-ip', clientKey(context));
-    // Per username, whatever address it comes from. The attempt is counted before the (slow)
-    // password check, so parallel guesses cannot all slip past the limit; a success clears the
-    // count again, so in effect only failures add up.
-    const userKey = `user:${username}`;
+    const address = clientKey(context);
+    enforceRateLimit('login-ip', address);
+    // Failed logins count per guesser (the hashed address) AND username, never per account alone:
+    // a sprayer on other addresses then slows only themselves, and the owner on their own address
+    // still gets in. Counted before the (slow) password check, so parallel guesses cannot all slip
+    // past; a success clears the count, so in effect only failures add up.
+    const userKey = `${address}:${username}`;
     const userLimit = rateLimiter.hit('login-user', userKey);
     if (!userLimit.ok) {
       throw new ServiceError('rate_limited', 'Too many failed attempts for this username. Please wait a few minutes and try again.', undefined, userLimit.retryAfterSeconds);

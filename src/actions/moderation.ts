@@ -6,7 +6,9 @@ import { ServiceError, httpStatusFor } from '../server/errors';
 import { clientKey, enforceRateLimit } from '../server/abuse';
 import { decide, redactContent, DECISIONS, type Decision } from '../server/moderation';
 
-export type ModOutcome = { kind: 'redirect'; location: string } | { kind: 'error'; status: number; message: string };
+export type ModOutcome =
+  | { kind: 'redirect'; location: string }
+  | { kind: 'error'; status: number; message: string; retryAfterSeconds?: number };
 
 export async function handleModerationPost(context: APIContext): Promise<ModOutcome> {
   if (context.locals.user?.role !== 'moderator') return { kind: 'error', status: 403, message: 'Only moderators can do that.' };
@@ -26,7 +28,9 @@ export async function handleModerationPost(context: APIContext): Promise<ModOutc
     decide(db, { targetType, targetId, decision, note: formText(form, 'note') });
     return { kind: 'redirect', location: `/mod?done=${decision}` };
   } catch (error) {
-    if (error instanceof ServiceError) return { kind: 'error', status: httpStatusFor(error.code), message: error.message };
+    if (error instanceof ServiceError) {
+      return { kind: 'error', status: httpStatusFor(error.code), message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+    }
     throw error;
   }
 }

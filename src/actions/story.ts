@@ -109,9 +109,14 @@ export async function handleEditStory(context: APIContext, storyId: number): Pro
     const form = await readForm(context.request);
     values = readStoryForm(form);
     rejectHoneypot(form);
+    const key = clientKey(context);
     const checked = previewOrValidate(form, values);
-    if (checked.kind !== 'valid') return checked;
-    enforceRateLimit('edit-story', clientKey(context));
+    if (checked.kind !== 'valid') {
+      // Previews render Markdown and scan for identifying details: as costly as on /new, same limit.
+      if (checked.kind === 'form' && checked.preview) enforceRateLimit('preview', key);
+      return checked;
+    }
+    enforceRateLimit('edit-story', key);
     const { url } = updateStory(getDb(), storyId, checked.input);
     return { kind: 'redirect', location: `${url}?edited=1` };
   } catch (error) {
@@ -119,7 +124,9 @@ export async function handleEditStory(context: APIContext, storyId: number): Pro
   }
 }
 
-export type ManageActionOutcome = { kind: 'redirect'; location: string } | { kind: 'error'; status: number; message: string };
+export type ManageActionOutcome =
+  | { kind: 'redirect'; location: string }
+  | { kind: 'error'; status: number; message: string; retryAfterSeconds?: number };
 
 /** POST /manage/{token} with action=delete (needs the confirmation box) or action=disown. */
 export async function handleManageAction(context: APIContext, storyId: number, storyAuthorId: number | null): Promise<ManageActionOutcome> {
@@ -145,7 +152,9 @@ export async function handleManageAction(context: APIContext, storyId: number, s
     }
     return { kind: 'error', status: 400, message: 'Choose edit, delete or disown.' };
   } catch (error) {
-    if (error instanceof ServiceError) return { kind: 'error', status: httpStatusFor(error.code), message: error.message };
+    if (error instanceof ServiceError) {
+      return { kind: 'error', status: httpStatusFor(error.code), message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+    }
     throw error;
   }
 }

@@ -35,7 +35,8 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<RateLimitBucket, RateLimitRule
   'report': { limit: 10, windowMs: HOUR },
   'register': { limit: 5, windowMs: HOUR },
   'login-ip': { limit: 30, windowMs: 15 * MINUTE },
-  // Counts failed logins only, so a user who types correctly is never slowed down.
+  // Failed logins per (hashed address, username): slows the guesser, never the owner elsewhere.
+  // Counts failures only, so a user who types correctly is never slowed down.
   'login-user': { limit: 10, windowMs: 15 * MINUTE },
   'preview': { limit: 60, windowMs: 10 * MINUTE },
   'mod-action': { limit: 300, windowMs: 10 * MINUTE },

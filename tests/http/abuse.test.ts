@@ -60,55 +60,77 @@ async function postStory(title = `Rate limit target ${uniqueName('story')}`): Pr
 }
 
 describe('brute-force logins', () => {
-  it('after 10 failed logins for one username from 10 different addresses, the next attempt answers 429 with Retry-After, even with the right password', async () => {
+  it('after 10 failed logins for one username from one address, that address gets 429 with Retry-After, even with the right password', async () => {
     const username = await registerFrom(nextAddress());
+    const guesser = nextAddress();
     for (let i = 0; i < 10; i++) {
-      const response = await from(nextAddress()).post('/login', { username, password: `wrong guess number ${i}` });
+      const response = await from(guesser).post('/login', { username, password: `wrong guess number ${i}` });
       expect(response.status, `attempt ${i + 1}`).toBe(400);
     }
-    const blocked = await from(nextAddress()).post('/login', { username, password: 'wrong guess number 11' });
+    const blocked = await from(guesser).post('/login', { username, password: 'wrong guess number 11' });
     expect(blocked.status).toBe(429);
     expectRetryAfter(blocked, 15 * 60);
     const html = await blocked.text();
     expect(html).toContain('Too many failed attempts for this username. Please wait a few minutes and try again.');
     expect(html).toContain(`value="${username}"`);
 
-    const rightPassword = await from(nextAddress()).post('/login', { username: username.toUpperCase(), password: PASSWORD });
+    const rightPassword = await from(guesser).post('/login', { username: username.toUpperCase(), password: PASSWORD });
     expect(rightPassword.status).toBe(429);
     expectRetryAfter(rightPassword, 15 * 60);
     expect(rightPassword.headers.getSetCookie().some((line) => line.startsWith('session='))).toBe(false);
   });
 
-  it('parallel guesses cannot slip past the limit: of 40 simultaneous wrong logins for one username at most 10 are checked, the rest answer 429', async () => {
-    const username = await registerFrom(nextAddress());
-    const statuses = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => from(nextAddress()).post('/login', { username, password: `parallel guess ${i}` }).then((r) => r.status)),
-    );
-    expect(statuses.filter((s) => s === 400)).toHaveLength(10);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(30);
-    expect((await from(nextAddress()).post('/login', { username, password: PASSWORD })).status).toBe(429);
+  it('a password sprayer on many addresses does not lock the owner out: after 40 failures from 40 addresses the owner logs in from their own', async () => {
+    const owner = nextAddress();
+    const username = await registerFrom(owner);
+    for (let i = 0; i < 40; i++) {
+      const response = await from(nextAddress()).post('/login', { username, password: `sprayed guess ${i}` });
+      expect(response.status, `spray ${i + 1}`).toBe(400);
+    }
+    expect((await from(owner).post('/login', { username, password: PASSWORD })).status).toBe(303);
   });
 
-  it('the lock on one username does not touch another username or an already logged-in session', async () => {
+  it('the owner still gets in from their own address while the guesser’s address is throttled for that username', async () => {
+    const owner = nextAddress();
+    const username = await registerFrom(owner);
+    const guesser = nextAddress();
+    for (let i = 0; i < 10; i++) await from(guesser).post('/login', { username, password: `guess ${i} guess` });
+    expect((await from(guesser).post('/login', { username, password: PASSWORD })).status).toBe(429);
+    expect((await from(owner).post('/login', { username, password: PASSWORD })).status).toBe(303);
+  });
+
+  it('parallel guesses cannot slip past the limit: of 25 simultaneous wrong logins for one username from one address at most 10 are checked, the rest answer 429', async () => {
+    const username = await registerFrom(nextAddress());
+    const guesser = nextAddress();
+    const statuses = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => from(guesser).post('/login', { username, password: `parallel guess ${i}` }).then((r) => r.status)),
+    );
+    expect(statuses.filter((s) => s === 400)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+    expect((await from(guesser).post('/login', { username, password: PASSWORD })).status).toBe(429);
+  });
+
+  it('the lock on one username from one address does not touch another username or an already logged-in session', async () => {
     const victim = await registerFrom(nextAddress());
     const bystander = await registerFrom(nextAddress());
     const loggedIn = from(nextAddress());
     expect((await loggedIn.post('/login', { username: victim, password: PASSWORD })).status).toBe(303);
     const attacker = nextAddress();
     for (let i = 0; i < 10; i++) await from(attacker).post('/login', { username: victim, password: `guess ${i} guess` });
-    expect((await from(nextAddress()).post('/login', { username: victim, password: PASSWORD })).status).toBe(429);
+    expect((await from(attacker).post('/login', { username: victim, password: PASSWORD })).status).toBe(429);
     expect((await from(attacker).post('/login', { username: bystander, password: PASSWORD })).status).toBe(303);
     expect((await loggedIn.get('/me')).status).toBe(200);
   });
 
   it('counts only failures: a successful login clears them', async () => {
     const username = await registerFrom(nextAddress());
-    for (let i = 0; i < 9; i++) await from(nextAddress()).post('/login', { username, password: `first round ${i} wrong` });
-    expect((await from(nextAddress()).post('/login', { username, password: PASSWORD })).status).toBe(303);
+    const person = nextAddress();
+    for (let i = 0; i < 9; i++) await from(person).post('/login', { username, password: `first round ${i} wrong` });
+    expect((await from(person).post('/login', { username, password: PASSWORD })).status).toBe(303);
     for (let i = 0; i < 10; i++) {
-      expect((await from(nextAddress()).post('/login', { username, password: `second round ${i} wrong` })).status).toBe(400);
+      expect((await from(person).post('/login', { username, password: `second round ${i} wrong` })).status).toBe(400);
     }
-    expect((await from(nextAddress()).post('/login', { username, password: PASSWORD })).status).toBe(429);
+    expect((await from(person).post('/login', { username, password: PASSWORD })).status).toBe(429);
   });
 
   it('limits login attempts per address too: the 31st within 15 minutes answers 429, another address still gets in', async () => {

@@ -1,15 +1,24 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadRateLimitConfig, type RateLimitBucket } from '../../src/server/rate-limit-config';
 import { hashClientAddress, RateLimiter } from '../../src/server/rate-limit';
+import { createTestDb, type TestDb } from '../helpers/db';
 
 const DAY = 24 * 60 * 60 * 1000;
 
 /** A limiter with a controllable clock and one bucket overridden to a small, easy rule. */
-function setup(env: Record<string, string> = {}, options?: { maxEntries?: number; sweepEvery?: number }) {
+let open: TestDb[] = [];
+afterEach(() => {
+  for (const t of open) t.cleanup();
+  open = [];
+});
+
+function setup(env: Record<string, string> = {}, options?: { sweepEvery?: number }, shared?: TestDb) {
   let t = 1_000_000;
   const clock = { advance: (ms: number) => (t += ms) };
-  const limiter = new RateLimiter(loadRateLimitConfig({ RATE_LIMIT_COMMENT: '3/60', ...env }), () => t, options);
-  return { limiter, clock };
+  const testDb = shared ?? createTestDb();
+  if (!shared) open.push(testDb);
+  const limiter = new RateLimiter(testDb.db, loadRateLimitConfig({ RATE_LIMIT_COMMENT: '3/60', ...env }), () => t, options);
+  return { limiter, clock, testDb };
 }
 
 function hitTimes(limiter: RateLimiter, bucket: RateLimitBucket, key: string, n: number) {
@@ -72,25 +81,28 @@ describe('RateLimiter', () => {
     expect(limiter.hit('comment', 'u1')).toEqual({ ok: true, retryAfterSeconds: 0, remaining: 2 });
   });
 
-  it('evicts the least recently hit key when the entry cap is reached', () => {
-    const { limiter } = setup({}, { maxEntries: 3 });
-    hitTimes(limiter, 'comment', 'a', 3);
-    hitTimes(limiter, 'comment', 'b', 3);
-    hitTimes(limiter, 'comment', 'c', 3);
-    limiter.hit('comment', 'a'); // refused, but 'a' stays the oldest entry
-    limiter.hit('comment', 'd');
-    expect(limiter.size).toBe(3);
-    expect(limiter.peek('comment', 'a').ok).toBe(true);
-    expect(limiter.peek('comment', 'b').ok).toBe(false);
+  it('shares one limit between limiters on the same database, as two server processes do', () => {
+    const first = setup();
+    const second = setup({}, undefined, first.testDb);
+    const results = [first, second, first, second].map(({ limiter }) => limiter.hit('comment', 'u1').ok);
+    expect(results).toEqual([true, true, true, false]);
   });
 
-  it('sweeps expired keys so memory follows current traffic', () => {
+  it('stores only the bucket and a hash, never the raw address', () => {
+    const { limiter, testDb } = setup();
+    limiter.hit('comment', hashClientAddress('203.0.113.7'));
+    const keys = testDb.db.$client.prepare('SELECT key FROM rate_limit_buckets').all() as { key: string }[];
+    expect(keys).toHaveLength(1);
+    expect(keys[0].key).toMatch(/^comment:[0-9a-f]{64}$/);
+  });
+
+  it('sweeps drained keys so the table follows current traffic', () => {
     const { limiter, clock } = setup({}, { sweepEvery: 10 });
     for (let i = 0; i < 50; i++) limiter.hit('comment', `k${i}`);
     expect(limiter.size).toBe(50);
     clock.advance(60_000);
-    for (let i = 0; i < 10; i++) limiter.peek('comment', 'other');
-    expect(limiter.size).toBe(0);
+    for (let i = 0; i < 10; i++) limiter.hit('comment', 'other');
+    expect(limiter.size).toBe(1);
   });
 });
 
@@ -129,6 +141,13 @@ describe('hashClientAddress', () => {
 
   it('is stable within a salt period', () => {
     expect(hashClientAddress('203.0.113.7', start)).toBe(hashClientAddress('203.0.113.7', start + DAY - 2_000));
+  });
+
+  it('gives the same hash in a fresh copy of the module, as another server process computes it', async () => {
+    const before = hashClientAddress('203.0.113.7', start);
+    vi.resetModules();
+    const fresh = await import('../../src/server/rate-limit');
+    expect(fresh.hashClientAddress('203.0.113.7', start)).toBe(before);
   });
 
   it('changes after the salt rotates', () => {
