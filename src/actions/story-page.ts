@@ -15,6 +15,7 @@ import { fileReport } from '../server/moderation';
 import { safeReturnPath } from '../lib/labels';
 import { LIMITS } from '../lib/limits';
 import { cleanText } from '../lib/story-input';
+import { hasVisibleText, invisibleTextMessage } from '../lib/visible-text';
 
 export interface StoryPageFormState {
   /** Which form the message belongs to: 'comment' (top level), 'reply-{id}', 'report-...', 'page'. */
@@ -34,6 +35,7 @@ export type StoryPageOutcome =
 function commentBody(raw: string): string {
   const body = cleanText(raw);
   if (body.length < LIMITS.commentMin) throw new ServiceError('invalid', 'Write something before posting.', 'body');
+  if (!hasVisibleText(body)) throw new ServiceError('invalid', invisibleTextMessage('The comment'), 'body');
   if (body.length > LIMITS.commentMax) {
     throw new ServiceError('invalid', `Keep comments under ${LIMITS.commentMax.toLocaleString('en')} characters.`, 'body');
   }

@@ -4,6 +4,7 @@
  */
 import { z } from 'astro/zod';
 import { LIMITS } from './limits';
+import { hasVisibleText, invisibleTextMessage } from './visible-text';
 import {
   CONTENT_NOTE_VALUES,
   DETECTION_VALUES,
@@ -17,6 +18,9 @@ export function cleanText(value: string): string {
   return value.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim();
 }
 
+/** Refuses text made only of invisible characters, before the length checks (they would count them). */
+const visible = (what: string) => z.string().refine(hasVisibleText, invisibleTextMessage(what));
+
 const optionalChoice = <T extends [string, ...string[]]>(values: T, message: string) =>
   z
     .enum(values, { errorMap: () => ({ message }) })
@@ -27,19 +31,23 @@ export const createStoryInput = z.object({
     .string()
     .transform((value) => cleanText(value).replace(/\s+/g, ' '))
     .pipe(
-      z
-        .string()
-        .min(LIMITS.titleMin, `Give your story a title of at least ${LIMITS.titleMin} characters.`)
-        .max(LIMITS.titleMax, `Keep the title under ${LIMITS.titleMax} characters.`),
+      visible('The title').pipe(
+        z
+          .string()
+          .min(LIMITS.titleMin, `Give your story a title of at least ${LIMITS.titleMin} characters.`)
+          .max(LIMITS.titleMax, `Keep the title under ${LIMITS.titleMax} characters.`),
+      ),
     ),
   body: z
     .string()
     .transform(cleanText)
     .pipe(
-      z
-        .string()
-        .min(LIMITS.bodyMin, `Tell a little more: the story needs at least ${LIMITS.bodyMin} characters.`)
-        .max(LIMITS.bodyMax, `The story is too long: keep it under ${LIMITS.bodyMax.toLocaleString('en')} characters.`),
+      visible('The story').pipe(
+        z
+          .string()
+          .min(LIMITS.bodyMin, `Tell a little more: the story needs at least ${LIMITS.bodyMin} characters.`)
+          .max(LIMITS.bodyMax, `The story is too long: keep it under ${LIMITS.bodyMax.toLocaleString('en')} characters.`),
+      ),
     ),
   tags: z
     .array(z.string().regex(/^[a-z0-9-]{1,40}$/, 'Choose failure types from the list.'))
@@ -48,10 +56,12 @@ export const createStoryInput = z.object({
     .transform((tags) => [...new Set(tags)]),
   lessons: z
     .array(
-      z
-        .string()
-        .min(LIMITS.lessonMin, `Each lesson needs at least ${LIMITS.lessonMin} characters.`)
-        .max(LIMITS.lessonMax, `Keep each lesson under ${LIMITS.lessonMax} characters (one lesson per line).`),
+      visible('A lesson').pipe(
+        z
+          .string()
+          .min(LIMITS.lessonMin, `Each lesson needs at least ${LIMITS.lessonMin} characters.`)
+          .max(LIMITS.lessonMax, `Keep each lesson under ${LIMITS.lessonMax} characters (one lesson per line).`),
+      ),
     )
     .min(LIMITS.lessonsMin, 'Write at least one lesson you learned, one per line.')
     .max(LIMITS.lessonsMax, `Write at most ${LIMITS.lessonsMax} lessons, one per line.`),

@@ -77,6 +77,46 @@ const marked = new Marked({
 
 const SAFE_HREF = /^(?:https?:\/\/|mailto:)/i;
 
+// Elements whose whole content the sanitizer drops (raw text, scripts, alternative renderings,
+// foreign content). Opened and never closed, they would drop everything after them.
+const NON_TEXT_TAGS = [
+  'script', 'style', 'textarea', 'option', 'select', 'xmp', 'noscript', 'noembed', 'noframes',
+  'iframe', 'template', 'title', 'plaintext', 'object', 'svg', 'math',
+];
+const NON_TEXT_TAG = new RegExp(`<(/?)(${NON_TEXT_TAGS.join('|')})(?=[\\s/>]|$)`, 'gi');
+
+/**
+ * Turns the `<` of every non-text element that is never closed into `&lt;`, so "I typed <textarea>
+ * and…" in prose shows the tag and keeps the rest of the text instead of the parser swallowing it.
+ * Matching runs from the end, so each closing tag pairs with the nearest opening before it; a
+ * closed pair is left for the sanitizer to drop as before. Escaping only ever makes text, never markup.
+ */
+function escapeUnclosedNonTextTags(html: string): string {
+  const tags = [...html.matchAll(NON_TEXT_TAG)];
+  const closesAhead = new Map<string, number>();
+  const unclosed = new Set<number>();
+  for (let i = tags.length - 1; i >= 0; i--) {
+    const [, slash, rawName] = tags[i];
+    const name = rawName.toLowerCase();
+    const ahead = closesAhead.get(name) ?? 0;
+    // <plaintext> can never be closed: the HTML parser treats everything after it as its text.
+    if (slash) closesAhead.set(name, ahead + 1);
+    else if (ahead > 0 && name !== 'plaintext') closesAhead.set(name, ahead - 1);
+    else unclosed.add(tags[i].index);
+  }
+  // An unclosed comment would hide the rest the same way.
+  const comment = html.lastIndexOf('<!--');
+  if (comment !== -1 && html.indexOf('-->', comment + 4) === -1) unclosed.add(comment);
+  if (unclosed.size === 0) return html;
+  let out = '';
+  let from = 0;
+  for (const index of [...unclosed].sort((a, b) => a - b)) {
+    out += html.slice(from, index) + '&lt;';
+    from = index + 1;
+  }
+  return out + html.slice(from);
+}
+
 const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
     'p', 'br', 'em', 'strong', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a',
@@ -100,10 +140,7 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   // keep their (escaped) text — except the tags below, whose whole content is dropped because it is
   // raw text, a script/style, an alternative rendering, or foreign (SVG/MathML) content.
   disallowedTagsMode: 'discard',
-  nonTextTags: [
-    'script', 'style', 'textarea', 'option', 'select', 'xmp', 'noscript', 'noembed', 'noframes',
-    'iframe', 'template', 'title', 'plaintext', 'object', 'svg', 'math',
-  ],
+  nonTextTags: NON_TEXT_TAGS,
   transformTags: {
     // Demote headings so user text never competes with the page's own h1/h2.
     h1: 'h3',
@@ -144,7 +181,7 @@ export function renderMarkdown(source: string, options: { maxLength?: number } =
     // Includes RangeError from stack exhaustion on shapes the bounds above did not foresee.
     throw new UnrenderableMarkdownError('This text could not be displayed. Please simplify its formatting.');
   }
-  return sanitizeHtml(html, SANITIZE_OPTIONS);
+  return sanitizeHtml(escapeUnclosedNonTextTags(html), SANITIZE_OPTIONS);
 }
 
 // Tags that separate words; every other tag is inline and is removed without adding a space.

@@ -12,6 +12,7 @@ import { removeComment } from './comments';
 import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
 import { LIMITS } from '../lib/limits';
 import { cleanText } from '../lib/story-input';
+import { hasVisibleText, invisibleTextMessage } from '../lib/visible-text';
 import { redactAllFindings } from '../lib/deidentify';
 
 export type TargetType = 'story' | 'comment';
@@ -25,6 +26,7 @@ export function fileReport(
   now = Date.now(),
 ): { id: number } {
   const reason = cleanText(input.reason).replace(/\s+/g, ' ');
+  if (reason.length > 0 && !hasVisibleText(reason)) throw new ServiceError('invalid', invisibleTextMessage('The reason'), 'reason');
   if (reason.length < 3) throw new ServiceError('invalid', 'Say briefly what is wrong, so a moderator can act on it.', 'reason');
   if (reason.length > LIMITS.reportReasonMax) {
     throw new ServiceError('invalid', `Keep the reason under ${LIMITS.reportReasonMax} characters.`, 'reason');

@@ -142,6 +142,42 @@ describe('renderMarkdown: hostile input is inert', () => {
   });
 });
 
+describe('renderMarkdown: an unclosed raw-text tag in prose does not cut the text after it', () => {
+  it.each(['textarea', 'style', 'title', 'xmp', 'script', 'iframe', 'noembed', 'noframes', 'noscript', 'plaintext', 'select', 'svg'])(
+    'shows an unclosed <%s> as text and keeps every paragraph after it',
+    (tag) => {
+      const html = renderMarkdown(`I pasted <${tag}> into the config by accident.\n\nThe next paragraph must survive.`);
+      expect(html).toContain(`&lt;${tag}&gt; into the config by accident.`);
+      expect(html).toContain('<p>The next paragraph must survive.</p>');
+      expectInert(html);
+    },
+  );
+
+  it('keeps the text after an unclosed tag written in capitals or with attributes', () => {
+    const html = renderMarkdown('Before <TEXTAREA rows="3"> after.\n\nLast words.');
+    expect(html).toContain('after.');
+    expect(html).toContain('Last words.');
+  });
+
+  it('keeps the text after an unclosed HTML comment', () => {
+    expect(renderMarkdown('Note <!-- this opens a comment\n\nand this must stay.')).toContain('and this must stay.');
+  });
+
+  it('still drops the content of a closed pair, even next to an unclosed one', () => {
+    const html = renderMarkdown('A <textarea> opened, then <script>alert(1)</script> and the end.');
+    expect(html).toContain('&lt;textarea&gt; opened, then');
+    expect(html).toContain('and the end.');
+    expect(html).not.toContain('alert');
+    expectInert(html);
+  });
+
+  it('pairs nested tags from the inside, escaping only the opening left over', () => {
+    const html = renderMarkdown('<svg><svg><circle/></svg> text after');
+    expect(html).toContain('text after');
+    expectInert(html);
+  });
+});
+
 describe('renderMarkdown: what it keeps', () => {
   it('renders paragraphs and emphasis', () => {
     expect(renderMarkdown('One *two* **three** ~~four~~ `five`.\n\nSix')).toBe(
