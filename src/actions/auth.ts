@@ -1,6 +1,7 @@
 /**
  * Form handlers for accounts: register, log in, log out, change password, delete account, and
- * the story shortcuts on /me. Failed logins are limited per username and per address.
+ * the story shortcuts on /me. Failed logins are limited per address and per (address, username).
+ * A browser's anonymous posts join an account only when the person asks; logging out forgets them.
  */
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
@@ -10,7 +11,8 @@ import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { rateLimiter } from '../server/rate-limit';
 import { authenticate, changePassword, deleteAccount, registerUser, listOwnContent } from '../server/accounts';
 import { createAuthSession, setSessionCookie, clearSessionCookie, invalidateAuthSession } from '../server/auth/session';
-import { AUTHOR_COOKIE, adoptAuthor, findAuthorByKey } from '../server/authors';
+import { AUTHOR_COOKIE } from '../server/authors';
+import { ADOPT_FIELD, adoptBrowserAuthor, forgetAuthorKey } from '../server/visitor';
 import { deleteStory, rotateManageToken } from '../server/stories';
 import { safeReturnPath } from '../lib/labels';
 
@@ -32,11 +34,9 @@ function toForm(error: unknown, values: Record<string, string>): AuthFormOutcome
   throw error;
 }
 
-/** Adopts the browser's anonymous author key, so earlier posts become the account's. */
-function adoptBrowserAuthor(context: APIContext, userId: string): void {
-  const db = getDb();
-  const author = findAuthorByKey(db, context.cookies.get(AUTHOR_COOKIE)?.value);
-  if (author && author.userId === null) adoptAuthor(db, author.id, userId);
+/** Links the browser's anonymous posts only when the person ticked the box: on a shared computer they may be someone else's. */
+function adoptIfAsked(context: APIContext, form: FormData, userId: string): boolean {
+  return formText(form, ADOPT_FIELD) === 'yes' && adoptBrowserAuthor(getDb(), context, userId);
 }
 
 async function startSession(context: APIContext, userId: string): Promise<void> {
@@ -51,13 +51,13 @@ export async function handleRegister(context: APIContext): Promise<AuthFormOutco
   let values: Record<string, string> = {};
   try {
     const form = await readForm(context.request);
-    values = { username: formText(form, 'username') };
+    values = { username: formText(form, 'username'), [ADOPT_FIELD]: formText(form, ADOPT_FIELD) };
     rejectHoneypot(form);
     enforceRateLimit('register', clientKey(context));
     const user = await registerUser(getDb(), values.username, formText(form, 'password'));
-    adoptBrowserAuthor(context, user.id);
+    const linked = adoptIfAsked(context, form, user.id);
     await startSession(context, user.id);
-    return { kind: 'redirect', location: '/me?welcome=1' };
+    return { kind: 'redirect', location: linked ? '/me?welcome=1&linked=1' : '/me?welcome=1' };
   } catch (error) {
     return toForm(error, values);
   }
@@ -70,7 +70,7 @@ export async function handleLogin(context: APIContext): Promise<AuthFormOutcome>
   try {
     const form = await readForm(context.request);
     const username = formText(form, 'username').trim().toLowerCase();
-    values = { username: formText(form, 'username'), next: formText(form, 'next') };
+    values = { username: formText(form, 'username'), next: formText(form, 'next'), [ADOPT_FIELD]: formText(form, ADOPT_FIELD) };
     rejectHoneypot(form);
     const address = clientKey(context);
     enforceRateLimit('login-ip', address);
@@ -86,9 +86,9 @@ export async function handleLogin(context: APIContext): Promise<AuthFormOutcome>
     const user = await authenticate(getDb(), username, formText(form, 'password'));
     if (!user) throw new ServiceError('invalid', LOGIN_FAILED);
     rateLimiter.reset('login-user', userKey);
-    adoptBrowserAuthor(context, user.id);
+    const linked = adoptIfAsked(context, form, user.id);
     await startSession(context, user.id);
-    return { kind: 'redirect', location: safeReturnPath(values.next, '/me') };
+    return { kind: 'redirect', location: safeReturnPath(values.next, linked ? '/me?linked=1' : '/me') };
   } catch (error) {
     return toForm(error, values);
   }
@@ -98,7 +98,9 @@ export async function handleLogout(context: APIContext): Promise<string> {
   const session = context.locals.authSession;
   if (session) await invalidateAuthSession(getDb(), session.id);
   clearSessionCookie(context.cookies, context.url);
-  return '/?loggedout=1';
+  // A shared computer: the next person must not post, delete or link as this browser's writer.
+  forgetAuthorKey(context);
+  return '/logout?done=1';
 }
 
 /** POST /me: change password, delete account, open or delete one of the person's stories. */
@@ -113,6 +115,10 @@ export async function handleMeAction(context: APIContext): Promise<AuthFormOutco
     values = { action };
     const ownsStory = (id: number | null) => id !== null && listOwnContent(db, user.id).stories.some((s) => s.id === id);
 
+    if (action === 'link-browser-posts') {
+      adoptBrowserAuthor(db, context, user.id);
+      return { kind: 'redirect', location: '/me?linked=1' };
+    }
     if (action === 'change-password') {
       await changePassword(db, user.id, formText(form, 'currentPassword'), formText(form, 'newPassword'));
       // Every session ended, this one too: start a fresh one so the person stays logged in here.

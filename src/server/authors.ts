@@ -2,8 +2,8 @@
  * Anonymous authors. A person who writes without an account gets a random key in a cookie; the
  * database keeps only a keyed hash of it, so it knows "same person" without knowing who.
  */
-import { and, eq, isNull, asc } from 'drizzle-orm';
-import { authors, type Author } from '../../db/schema';
+import { and, eq, isNull, asc, count } from 'drizzle-orm';
+import { authors, comments, stories, type Author } from '../../db/schema';
 import type { Db } from './db';
 import { hmacHex, looksLikeToken, randomToken } from './crypto';
 import { getServerSecret } from './secret';
@@ -57,6 +57,14 @@ export function adoptAuthor(db: Db, authorId: number, userId: string): void {
     .set({ userId })
     .where(and(eq(authors.id, authorId), isNull(authors.userId)))
     .run();
+}
+
+/** How much an author wrote: stories, and comments still shown (for the offer to link them to an account). */
+export function countAuthorWork(db: Db, authorId: number): { stories: number; comments: number } {
+  const storyCount = db.select({ n: count() }).from(stories).where(eq(stories.authorId, authorId)).get()?.n ?? 0;
+  const commentCount =
+    db.select({ n: count() }).from(comments).where(and(eq(comments.authorId, authorId), eq(comments.state, 'visible'))).get()?.n ?? 0;
+  return { stories: storyCount, comments: commentCount };
 }
 
 /**

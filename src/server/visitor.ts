@@ -12,6 +12,7 @@ import {
   newAuthorKey,
   adoptAuthor,
   listAuthorsOfUser,
+  countAuthorWork,
 } from './authors';
 import type { Actor } from './comments';
 
@@ -44,6 +45,8 @@ export function currentAuthorId(db: Db, context: VisitorContext): number | null 
 /**
  * The actor for a write. Logged-in people act as their account's first author (so they keep one
  * pseudonym per story on every device); others get their cookie key, issued now if missing.
+ * A logged-in person never takes over the browser's anonymous key without asking (see
+ * adoptBrowserAuthor): on a shared computer it may be someone else's.
  */
 export function ensureActor(db: Db, context: VisitorContext): Actor {
   const user = context.locals.user;
@@ -51,11 +54,6 @@ export function ensureActor(db: Db, context: VisitorContext): Actor {
   if (user) {
     const primary = findPrimaryAuthorOfUser(db, user.id);
     if (primary) return { authorId: primary.id, userId: user.id };
-    const fromCookie = findAuthorByKey(db, key);
-    if (fromCookie && fromCookie.userId === null) {
-      adoptAuthor(db, fromCookie.id, user.id);
-      return { authorId: fromCookie.id, userId: user.id };
-    }
     const created = getOrCreateAuthor(db, newAuthorKey());
     adoptAuthor(db, created.id, user.id);
     return { authorId: created.id, userId: user.id };
@@ -68,12 +66,37 @@ export function ensureActor(db: Db, context: VisitorContext): Actor {
   return { authorId: author.id, userId: null };
 }
 
-/** Every author id that is this visitor (all of an account's keys, or the cookie's key). */
+/**
+ * Every author id that is this visitor: a logged-in person's account keys only (the browser's
+ * anonymous key stays someone else's until they choose to link it), or the cookie's key.
+ */
 export function currentAuthorIds(db: Db, context: VisitorContext): number[] {
   const user = context.locals.user;
-  const ids = new Set<number>();
-  if (user) for (const author of listAuthorsOfUser(db, user.id)) ids.add(author.id);
+  if (user) return listAuthorsOfUser(db, user.id).map((author) => author.id);
   const fromCookie = findAuthorByKey(db, context.cookies.get(AUTHOR_COOKIE)?.value);
-  if (fromCookie && (!user || fromCookie.userId === user.id || fromCookie.userId === null)) ids.add(fromCookie.id);
-  return [...ids];
+  return fromCookie ? [fromCookie.id] : [];
+}
+
+/** The checkbox on /login and /register (off by default) that links this browser's anonymous posts. */
+export const ADOPT_FIELD = 'adoptBrowserPosts';
+
+/** What this browser wrote without an account and no account has linked yet; null when nothing. */
+export function unlinkedBrowserWork(db: Db, context: VisitorContext): { stories: number; comments: number } | null {
+  const author = findAuthorByKey(db, context.cookies.get(AUTHOR_COOKIE)?.value);
+  if (!author || author.userId !== null) return null;
+  const work = countAuthorWork(db, author.id);
+  return work.stories + work.comments > 0 ? work : null;
+}
+
+/** Links the browser's anonymous key to an account, only when the person asked for it. */
+export function adoptBrowserAuthor(db: Db, context: VisitorContext, userId: string): boolean {
+  const author = findAuthorByKey(db, context.cookies.get(AUTHOR_COOKIE)?.value);
+  if (!author || author.userId !== null) return false;
+  adoptAuthor(db, author.id, userId);
+  return true;
+}
+
+/** Forgets the browser's anonymous key (on logout), so the next person here cannot act as its writer. */
+export function forgetAuthorKey(context: VisitorContext): void {
+  if (context.cookies.has(AUTHOR_COOKIE)) context.cookies.delete(AUTHOR_COOKIE, { path: '/' });
 }

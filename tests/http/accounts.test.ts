@@ -33,10 +33,11 @@ function writeDb<T>(fn: (db: Database.Database) => T): T {
   }
 }
 
-async function register(browser: Browser, username = uniqueName(), password = PASSWORD) {
-  const response = await browser.post('/register', { username, password });
+async function register(browser: Browser, username = uniqueName(), password = PASSWORD, options: { linkBrowserPosts?: boolean } = {}) {
+  const fields = options.linkBrowserPosts ? { username, password, adoptBrowserPosts: 'yes' } : { username, password };
+  const response = await browser.post('/register', fields);
   expect(response.status).toBe(303);
-  expect(response.headers.get('location')).toBe('/me?welcome=1');
+  expect(response.headers.get('location')).toMatch(/^\/me\?welcome=1(&linked=1)?$/);
   return username;
 }
 
@@ -368,7 +369,7 @@ describe('logging out', () => {
 
     const response = await browser.post('/logout', {});
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/?loggedout=1');
+    expect(response.headers.get('location')).toBe('/logout?done=1');
     expect(response.headers.getSetCookie().some((line) => line.startsWith('session=') && /max-age=0|expires=thu, 01 jan 1970/i.test(line))).toBe(true);
     expect(browser.cookies.has('session')).toBe(false);
     expect(sessionRows(userId)).toHaveLength(0);
@@ -454,42 +455,84 @@ describe('changing the password', () => {
   });
 });
 
-describe('adopting an anonymous author key', () => {
-  it('registering from a browser that posted a story and a comment shows both on /me', async () => {
+describe('linking a browser’s anonymous posts to an account (only when asked)', () => {
+  it('registering with the box ticked links the browser’s story and comment, shown on /me', async () => {
     const browser = new Browser(server.origin);
     const story = await postStory(browser, `Adopted on register ${uniqueName()}`);
     expect(browser.cookies.get('rop_author')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     await postComment(browser, story.url, 'A comment that should follow me into my account');
-    const html = await (await browser.get(story.url)).text();
-    expect(html).toContain('A comment that should follow me');
+    const form = await (await browser.get('/register')).text();
+    expect(form).toMatch(/<input type="checkbox" name="adoptBrowserPosts" value="yes"(?![^>]*checked)[^>]*>\s*Link the 1 story and 1 comment this browser wrote without an account to my account/);
 
-    await register(browser);
+    await register(browser, uniqueName(), PASSWORD, { linkBrowserPosts: true });
     const me = await (await browser.get('/me')).text();
     expect(me).toContain(story.url);
     expect(me).toMatch(/Adopted on register/);
     expect(me).toContain('A comment that should follow me into my account');
   });
 
-  it('logging in from a browser that commented anonymously adds that comment to the account', async () => {
+  it('registering without ticking the box links nothing; /me offers it, saying how much, and links on request', async () => {
+    const browser = new Browser(server.origin);
+    const title = `Not adopted silently ${uniqueName()}`;
+    const story = await postStory(browser, title);
+    await postComment(browser, story.url, 'A comment left unlinked until asked');
+    await register(browser);
+    const before = await (await browser.get('/me')).text();
+    expect(before).not.toContain(story.url);
+    expect(before).toContain('This browser wrote 1 story and 1 comment without an account.');
+
+    const linked = await browser.post('/me', { action: 'link-browser-posts' });
+    expect(linked.status).toBe(303);
+    expect(linked.headers.get('location')).toBe('/me?linked=1');
+    const after = await (await browser.get('/me?linked=1')).text();
+    expect(after).toContain(story.url);
+    expect(after).toContain('A comment left unlinked until asked');
+    expect(after).not.toContain('This browser wrote');
+  });
+
+  it('logging in on a shared browser does not hand the account someone else’s anonymous story or comment', async () => {
+    const owner = new Browser(server.origin);
+    const username = await register(owner);
+    const shared = new Browser(server.origin);
+    const title = `Written by the first person at a shared desk ${uniqueName()}`;
+    const story = await postStory(shared, title);
+    const commentId = await postComment(shared, story.url, 'Anonymous comment from the shared desk');
+
+    expect((await shared.post('/login', { username, password: PASSWORD })).status).toBe(303);
+    const me = await (await shared.get('/me')).text();
+    expect(me).not.toContain(title);
+    expect(me).not.toContain('Anonymous comment from the shared desk');
+    // The logged-in person is not treated as the comment's writer on the story page either.
+    const deleteForm = new RegExp(`name="intent" value="delete-comment"[^>]*>\\s*<input type="hidden" name="comment" value="${commentId}"`);
+    expect(await (await shared.get(story.url)).text()).not.toMatch(deleteForm);
+    expect((await shared.post(story.url, { intent: 'delete-comment', comment: String(commentId) })).status).toBe(403);
+    expect(await (await fetch(`${server.origin}${story.url}`)).text()).toContain('Anonymous comment from the shared desk');
+    // Nor when writing: a comment while logged in belongs to the account, not to the browser's key.
+    await postComment(shared, story.url, 'Comment by the logged-in person');
+    expect(readDb((db) => db.prepare('SELECT count(*) AS n FROM authors WHERE user_id IS NOT NULL AND id = (SELECT author_id FROM stories WHERE id = ?)').get(story.id))).toEqual({ n: 0 });
+  });
+
+  it('logging in with the box ticked links the browser’s anonymous comment', async () => {
     const owner = new Browser(server.origin);
     const username = await register(owner);
     const story = await postStory(owner, `A story someone else comments on ${uniqueName()}`);
 
     const laptop = new Browser(server.origin);
     await postComment(laptop, story.url, 'Written on the laptop before logging in');
-    expect((await owner.get('/me').then((r) => r.text()))).not.toContain('Written on the laptop');
-
-    expect((await laptop.post('/login', { username, password: PASSWORD })).status).toBe(303);
+    expect(await (await laptop.get('/login')).text()).toContain('Link the 1 comment this browser wrote without an account to my account');
+    const login = await laptop.post('/login', { username, password: PASSWORD, adoptBrowserPosts: 'yes' });
+    expect(login.status).toBe(303);
+    expect(login.headers.get('location')).toBe('/me?linked=1');
     const me = await (await laptop.get('/me')).text();
     expect(me).toContain('Written on the laptop before logging in');
     expect(me).toMatch(/A story someone else comments on/);
   });
 
-  it('after adoption, the account may delete that comment from another browser', async () => {
+  it('after linking, the account may delete that comment from another browser', async () => {
     const phone = new Browser(server.origin);
     const story = await postStory(phone, `Comment deleted from another device ${uniqueName()}`);
     const commentId = await postComment(phone, story.url, 'Typed on my phone, deleted from my laptop');
-    const username = await register(phone);
+    const username = await register(phone, uniqueName(), PASSWORD, { linkBrowserPosts: true });
 
     const laptop = new Browser(server.origin);
     const stranger = new Browser(server.origin);
@@ -506,11 +549,11 @@ describe('adopting an anonymous author key', () => {
     expect(await (await fetch(`${server.origin}${story.url}`)).text()).not.toContain('Typed on my phone');
   });
 
-  it('keeps the adopted content private: another account and the public story page show no owner', async () => {
+  it('keeps the linked content private: another account and the public story page show no owner', async () => {
     const browser = new Browser(server.origin);
     const title = `Private ownership ${uniqueName()}`;
     const story = await postStory(browser, title);
-    const username = await register(browser);
+    const username = await register(browser, uniqueName(), PASSWORD, { linkBrowserPosts: true });
 
     const stranger = new Browser(server.origin);
     await register(stranger);
@@ -522,14 +565,38 @@ describe('adopting an anonymous author key', () => {
     expect(json).not.toContain(username);
   });
 
-  it('does not steal a key another account already adopted', async () => {
+  it('logging out forgets the browser’s anonymous key and says so; the next anonymous story is not the account’s', async () => {
+    const browser = new Browser(server.origin);
+    await postStory(browser, `Before the account ${uniqueName()}`);
+    const username = await register(browser, uniqueName(), PASSWORD, { linkBrowserPosts: true });
+    const keyBefore = browser.cookies.get('rop_author');
+    expect(keyBefore).toBeDefined();
+
+    const logout = await browser.post('/logout', {});
+    expect(logout.status).toBe(303);
+    expect(logout.headers.getSetCookie().some((line) => line.startsWith('rop_author=') && /max-age=0|expires=thu, 01 jan 1970/i.test(line))).toBe(true);
+    expect(browser.cookies.has('rop_author')).toBe(false);
+    const page = await (await browser.get(logout.headers.get('location')!)).text();
+    expect(page).toContain('You are logged out. This browser has also forgotten the anonymous key');
+
+    const title = `After logging out ${uniqueName()}`;
+    await postStory(browser, title);
+    expect(browser.cookies.get('rop_author')).not.toBe(keyBefore);
+    const owner = new Browser(server.origin);
+    expect((await owner.post('/login', { username, password: PASSWORD })).status).toBe(303);
+    expect(await (await owner.get('/me')).text()).not.toContain(title);
+  });
+
+  it('does not take a key another account already linked', async () => {
     const browser = new Browser(server.origin);
     const title = `Owned by the first account ${uniqueName()}`;
     await postStory(browser, title);
-    await register(browser);
+    const key = browser.cookies.get('rop_author')!;
+    await register(browser, uniqueName(), PASSWORD, { linkBrowserPosts: true });
     await browser.post('/logout', {});
-    // Same browser (same rop_author cookie), a second account.
-    const second = await register(browser);
+    // Same key replayed (as if the cookie had survived), a second account asking to link it.
+    browser.cookies.set('rop_author', key);
+    const second = await register(browser, uniqueName(), PASSWORD, { linkBrowserPosts: true });
     const me = await (await browser.get('/me')).text();
     expect(me).toContain(`Hello, ${second}`);
     expect(me).not.toContain(title);
@@ -593,7 +660,7 @@ describe('deleting the account', () => {
     const story = await postStory(browser, `Deleted with the account ${uniqueName()}`);
     const other = await postStory(new Browser(server.origin), `Someone else's story ${uniqueName()}`);
     const commentId = await postComment(browser, other.url, 'My comment leaves with my account');
-    const username = await register(browser);
+    const username = await register(browser, uniqueName(), PASSWORD, { linkBrowserPosts: true });
     const userId = userRow(username)!.id;
 
     const response = await browser.post('/me', { action: 'delete-account', content: 'delete', confirm: username });
@@ -620,7 +687,7 @@ describe('deleting the account', () => {
     const title = `Kept after the account goes ${uniqueName()}`;
     const story = await postStory(browser, title);
     const commentId = await postComment(browser, story.url, 'My comment stays behind, unlinked');
-    const username = await register(browser);
+    const username = await register(browser, uniqueName(), PASSWORD, { linkBrowserPosts: true });
     const userId = userRow(username)!.id;
 
     const response = await browser.post('/me', { action: 'delete-account', content: 'keep', confirm: username });
