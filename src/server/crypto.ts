@@ -1,5 +1,5 @@
 /** Small, audited building blocks for tokens and keyed hashes. */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
 /** A 256-bit random token, base64url (43 characters). */
 export function randomToken(): string {
@@ -25,4 +25,9 @@ export function constantTimeEqual(a: string, b: string): boolean {
 /** A token shape check before any database work: 43 base64url characters. */
 export function looksLikeToken(value: string): boolean {
   return /^[A-Za-z0-9_-]{43}$/.test(value);
+}
+
+/** Public ids of stories and lessons: random below 2^31 (at most 10 digits in a URL), never sequential. */
+export function randomPublicId(): number {
+  return randomInt(1, 2 ** 31 - 1);
 }

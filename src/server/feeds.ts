@@ -9,6 +9,7 @@ import { stories } from '../../db/schema';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { FailureType } from '../../db/schema';
 import { storyPath } from '../lib/slug';
+import { isoDate, publicTime } from '../lib/dates';
 
 const FEED_SIZE = 30;
 
@@ -31,7 +32,7 @@ export async function storyFeedResponse(db: Db, origin: string, type: FailureTyp
     items: page.stories.map((story) => ({
       title: story.title,
       link: story.url,
-      pubDate: new Date(story.publishedAt),
+      pubDate: new Date(publicTime(story.publishedAt)),
       description: markdownExcerpt(bodies.get(story.id) ?? '', 400),
       categories: story.tags.map((tag) => tag.name),
     })),
@@ -52,11 +53,11 @@ export function sitemapXml(db: Db, origin: string, now = Date.now()): string {
     urls.push({ loc: `/tags/${type.slug}` }, { loc: `/lessons/${type.slug}` });
   }
   const rows = db.all<{ id: number; slug: string; updated: number }>(sql`
-    SELECT id, slug, coalesce(edited_at, published_at) AS updated FROM stories
-    WHERE state = 'visible' AND published_at <= ${now} ORDER BY id DESC LIMIT 45000`);
+    SELECT id, slug, max(coalesce(edited_at, 0), published_at) AS updated FROM stories
+    WHERE state = 'visible' AND published_at <= ${now} ORDER BY published_at DESC, id DESC LIMIT 45000`);
   for (const row of rows) urls.push({ loc: storyPath(row), lastmod: row.updated });
   const body = urls
-    .map((url) => `  <url><loc>${escapeXml(new URL(url.loc, origin).href)}</loc>${url.lastmod ? `<lastmod>${new Date(url.lastmod).toISOString()}</lastmod>` : ''}</url>`)
+    .map((url) => `  <url><loc>${escapeXml(new URL(url.loc, origin).href)}</loc>${url.lastmod ? `<lastmod>${isoDate(url.lastmod)}</lastmod>` : ''}</url>`)
     .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${body}\n</urlset>\n`;
 }

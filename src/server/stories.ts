@@ -15,7 +15,8 @@ import {
 import type { Db } from './db';
 import { ServiceError } from './errors';
 import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
-import { randomToken, sha256Hex, looksLikeToken } from './crypto';
+import { randomToken, sha256Hex, looksLikeToken, randomPublicId } from './crypto';
+import { publicTime } from '../lib/dates';
 import { slugify, storyPath } from '../lib/slug';
 import { LIMITS } from '../lib/limits';
 import { contentNotesToMask, maskToContentNotes, type ContentNote } from '../lib/facts';
@@ -89,6 +90,18 @@ function resolveFailureTypeIds(db: Db, slugs: string[]): number[] {
   return slugs.map((slug) => bySlug.get(slug)!);
 }
 
+/**
+ * A random id not yet taken in `table`. Stories and lessons get random ids, never the next number:
+ * a story with a delayed publication would otherwise sit between the stories written just before
+ * and after it, showing when it was really written.
+ */
+function unusedRandomId(db: Db, table: typeof stories | typeof lessons): number {
+  for (;;) {
+    const id = randomPublicId();
+    if (!db.select({ id: table.id }).from(table).where(eq(table.id, id)).get()) return id;
+  }
+}
+
 export interface CreateStoryOptions {
   authorId: number | null;
   now?: number;
@@ -110,15 +123,16 @@ export function createStory(
   const typeIds = resolveFailureTypeIds(db, input.tags);
   const manageToken = randomToken();
   const random = options.random ?? Math.random;
-  const publishedAt = input.delayPublication
-    ? now + Math.floor(random() * PUBLICATION_DELAY_MAX_MS)
-    : now;
+  // Cut to the public precision when stored, so no page, feed or cursor can show more.
+  const publishedAt = publicTime(input.delayPublication ? now + Math.floor(random() * PUBLICATION_DELAY_MAX_MS) : now);
   const slug = slugify(input.title);
 
   const id = db.transaction((tx) => {
+    const txDb = tx as unknown as Db;
     const row = tx
       .insert(stories)
       .values({
+        id: unusedRandomId(txDb, stories),
         slug,
         title: input.title,
         bodyMarkdown: input.body,
@@ -139,7 +153,7 @@ export function createStory(
       .values(typeIds.map((failureTypeId) => ({ storyId: row.id, failureTypeId, publishedAt })))
       .run();
     tx.insert(lessons)
-      .values(input.lessons.map((text, position) => ({ storyId: row.id, position, text })))
+      .values(input.lessons.map((text, position) => ({ id: unusedRandomId(txDb, lessons), storyId: row.id, position, text })))
       .run();
     return row.id;
   });
@@ -185,7 +199,7 @@ export function updateStory(db: Db, id: number, input: CreateStoryInput, now = D
         unused.delete(kept.id);
         tx.update(lessons).set({ position }).where(eq(lessons.id, kept.id)).run();
       } else {
-        tx.insert(lessons).values({ storyId: id, position, text }).run();
+        tx.insert(lessons).values({ id: unusedRandomId(tx as unknown as Db, lessons), storyId: id, position, text }).run();
       }
     });
     if (unused.size > 0) tx.delete(lessons).where(inArray(lessons.id, [...unused.keys()])).run();

@@ -2,7 +2,7 @@
 import type { Db } from './db';
 import { getStoryById } from './stories';
 import { listThread } from './comments';
-import { isoDate } from '../lib/dates';
+import { isoDate, publicEditedAt } from '../lib/dates';
 
 export function storyJson(db: Db, id: number, origin: string) {
   const story = getStoryById(db, id);
@@ -16,6 +16,7 @@ export function storyJson(db: Db, id: number, origin: string) {
     deleted: comment.state !== 'visible',
     created: isoDate(comment.createdAt),
   }));
+  const edited = publicEditedAt(story.editedAt, story.publishedAt);
   return {
     id: story.id,
     url: new URL(story.url, origin).href,
@@ -26,7 +27,7 @@ export function storyJson(db: Db, id: number, origin: string) {
     facts: story.facts,
     contentNotes: story.contentNotes,
     created: isoDate(story.publishedAt),
-    edited: story.editedAt ? isoDate(story.editedAt) : null,
+    edited: edited === null ? null : isoDate(edited),
     beenThere: story.beenThereCount,
     comments,
   };

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { TestServer } from '../helpers/server';
+import { publishedStoryId, type TestServer } from '../helpers/server';
 import { hasChromium, startJourney, warnIfNoChromium, type Journey } from '../helpers/browser';
 
 warnIfNoChromium();
@@ -20,7 +20,7 @@ describe.skipIf(!hasChromium)('searching in a browser', () => {
   beforeAll(async () => {
     journey = await startJourney();
     ({ server, page } = journey);
-    story = await (await fetch(`${server.origin}/stories/1.json`)).json();
+    story = await (await fetch(`${server.origin}/stories/${publishedStoryId(server)}.json`)).json();
     storyPath = new URL(story.url).pathname;
     // A distinctive word: a long one from the title whose best match is this story. Common long
     // words ("production") rank other stories first, so try the longest words in turn.

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { TestServer } from '../helpers/server';
+import { publishedStoryId, type TestServer } from '../helpers/server';
 import { hasChromium, startJourney, warnIfNoChromium, type Journey } from '../helpers/browser';
 
 warnIfNoChromium();
@@ -20,7 +20,7 @@ describe.skipIf(!hasChromium)('comment threads and "been there" in a browser', (
   beforeAll(async () => {
     journey = await startJourney();
     ({ server, page } = journey);
-    const story = await (await fetch(`${server.origin}/stories/1.json`)).json();
+    const story = await (await fetch(`${server.origin}/stories/${publishedStoryId(server)}.json`)).json();
     storyPath = new URL(story.url).pathname;
   });
 

@@ -148,3 +148,12 @@ export function manageLinkIn(html: string): string {
   if (!match) throw new Error('No manage link on this page');
   return new URL(match[1]).pathname;
 }
+
+/** The id of one published story (ids are random, so tests look one up rather than assume 1). */
+export function publishedStoryId(server: TestServer): number {
+  const row = readDb(server, (db) =>
+    db.prepare("SELECT id FROM stories WHERE state = 'visible' AND published_at <= ? ORDER BY published_at, id LIMIT 1").get(Date.now()),
+  ) as { id: number } | undefined;
+  if (!row) throw new Error('No published story in the test database');
+  return row.id;
+}

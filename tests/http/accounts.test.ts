@@ -34,7 +34,7 @@ function writeDb<T>(fn: (db: Database.Database) => T): T {
 }
 
 async function register(browser: Browser, username = uniqueName(), password = PASSWORD, options: { linkBrowserPosts?: boolean } = {}) {
-  const fields = options.linkBrowserPosts ? { username, password, adoptBrowserPosts: 'yes' } : { username, password };
+  const fields: Record<string, string> = options.linkBrowserPosts ? { username, password, adoptBrowserPosts: 'yes' } : { username, password };
   const response = await browser.post('/register', fields);
   expect(response.status).toBe(303);
   expect(response.headers.get('location')).toMatch(/^\/me\?welcome=1(&linked=1)?$/);

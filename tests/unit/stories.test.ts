@@ -14,8 +14,10 @@ import {
 } from '../../src/server/stories';
 import { ServiceError } from '../../src/server/errors';
 import { decodeCursor } from '../../src/lib/cursor';
+import { isoDate, publicEditedAt, publicTime } from '../../src/lib/dates';
 import { validateStoryForm, EMPTY_STORY_FORM } from '../../src/lib/story-input';
 import { comments, lessons, stories, storyFailureTypes } from '../../db/schema';
+import { eq } from 'drizzle-orm';
 import { addComment } from '../../src/server/comments';
 
 let t: TestDb;
@@ -126,7 +128,8 @@ describe('the feed', () => {
     const made: { id: number; at: number }[] = [];
     for (let i = 0; i < 45; i++) {
       const at = now - Math.floor(i / 3) * 1000;
-      made.push({ id: makeStory(t.db, {}, { now: at }).id, at });
+      // Publication times are stored to the minute, so these 45 stories share a handful of keys.
+      made.push({ id: makeStory(t.db, {}, { now: at }).id, at: publicTime(at) });
     }
     const seen: number[] = [];
     let cursor = null;
@@ -140,7 +143,7 @@ describe('the feed', () => {
     expect(pages).toBe(3);
     expect(seen).toHaveLength(45);
     expect(new Set(seen).size).toBe(45);
-    // Newest first; stories posted in the same millisecond tie-break by id, descending.
+    // Newest first; stories published in the same minute tie-break by id, descending.
     const expected = [...made].sort((a, b) => b.at - a.at || b.id - a.id).map((s) => s.id);
     expect(seen).toEqual(expected);
   });
@@ -156,9 +159,10 @@ describe('the feed', () => {
   });
 
   it('filters by failure type and by experience', () => {
-    const cache = makeStory(t.db, { tags: ['cache'], experience: 'lt1' });
-    makeStory(t.db, { tags: ['dns'], experience: 'lt1' });
-    const cacheSenior = makeStory(t.db, { tags: ['cache', 'dns'], experience: '10plus' });
+    const minute = 60_000;
+    const cache = makeStory(t.db, { tags: ['cache'], experience: 'lt1' }, { now: Date.now() - 3 * minute });
+    makeStory(t.db, { tags: ['dns'], experience: 'lt1' }, { now: Date.now() - 2 * minute });
+    const cacheSenior = makeStory(t.db, { tags: ['cache', 'dns'], experience: '10plus' }, { now: Date.now() - minute });
     const cacheType = t.db.query.failureTypes.findFirst({ where: (f, { eq }) => eq(f.slug, 'cache') }).sync()!;
     expect(listFeed(t.db, { failureTypeId: cacheType.id }).stories.map((s) => s.id)).toEqual([cacheSenior.id, cache.id]);
     expect(listFeed(t.db, { experience: '10plus' }).stories.map((s) => s.id)).toEqual([cacheSenior.id]);
@@ -220,5 +224,42 @@ describe('deleting for real', () => {
     t.db.$client.pragma('wal_checkpoint(TRUNCATE)');
     const bytes = readFileSync(t.path);
     expect(bytes.includes(Buffer.from(marker))).toBe(false);
+  });
+});
+
+describe('publication time and ids reveal no more than the rounded publication time', () => {
+  it('stores every publication time at the start of its minute, delayed or not', () => {
+    const now = Date.UTC(2026, 5, 1, 14, 3, 27, 412);
+    const immediate = createStory(t.db, storyInput(), { authorId: null, now });
+    expect(immediate.publishedAt).toBe(Date.UTC(2026, 5, 1, 14, 3));
+    for (const random of [0.123456, 0.5, 0.987654321]) {
+      const delayed = createStory(t.db, storyInput({ delayPublication: true }), { authorId: null, now, random: () => random });
+      expect(delayed.publishedAt % 60_000).toBe(0);
+      expect(delayed.publishedAt).toBeGreaterThanOrEqual(publicTime(now));
+    }
+  });
+
+  it('numbers stories and their lessons at random, not in the order they were written', () => {
+    const made = Array.from({ length: 20 }, (_, i) => makeStory(t.db, { delayPublication: i % 2 === 0 }));
+    const ids = made.map((story) => story.id);
+    // With sequential ids a delayed story sits between the stories written just before and after it.
+    expect(ids).not.toEqual([...ids].sort((a, b) => a - b));
+    expect(ids.every((id) => Number.isSafeInteger(id) && id > 0)).toBe(true);
+    const lessonIds = t.db.select({ id: lessons.id }).from(lessons).all().map((row) => row.id);
+    expect(lessonIds.length).toBe(40);
+    const byStory = made.flatMap((story) => t.db.select({ id: lessons.id }).from(lessons).where(eq(lessons.storyId, story.id)).all().map((row) => row.id));
+    expect(byStory).not.toEqual([...byStory].sort((a, b) => a - b));
+  });
+
+  it('formats public times to the minute, without seconds or milliseconds', () => {
+    expect(isoDate(Date.UTC(2026, 5, 1, 14, 3, 27, 412))).toBe('2026-06-01T14:03:00Z');
+    expect(publicTime(Date.UTC(2026, 5, 1, 14, 3, 59, 999))).toBe(Date.UTC(2026, 5, 1, 14, 3));
+  });
+
+  it('shows no edit time for an edit made while a delayed story was still waiting', () => {
+    const publishedAt = Date.UTC(2026, 5, 1, 16, 0);
+    expect(publicEditedAt(publishedAt - 60_000, publishedAt)).toBeNull();
+    expect(publicEditedAt(null, publishedAt)).toBeNull();
+    expect(publicEditedAt(publishedAt + 60_000, publishedAt)).toBe(publishedAt + 60_000);
   });
 });
