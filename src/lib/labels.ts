@@ -20,3 +20,9 @@ export function safeReturnPath(value: string | null | undefined, fallback: strin
   if (/[\u0000-\u001f]/.test(value) || value.length > 500) return fallback;
   return value;
 }
+
+/** "1 story and 2 comments": what a browser wrote without an account, for the offer to link it. */
+export function storiesAndComments(work: { stories: number; comments: number }): { label: string; pronoun: 'it' | 'them' } {
+  const parts = [work.stories ? plural(work.stories, 'story', 'stories') : '', work.comments ? plural(work.comments, 'comment') : ''];
+  return { label: parts.filter(Boolean).join(' and '), pronoun: work.stories + work.comments === 1 ? 'it' : 'them' };
+}
