@@ -15,6 +15,7 @@ import { AUTHOR_COOKIE } from '../server/authors';
 import { ADOPT_FIELD, adoptBrowserAuthor, forgetAuthorKey } from '../server/visitor';
 import { deleteStory, rotateManageToken } from '../server/stories';
 import { safeReturnPath } from '../lib/labels';
+import { sha256Hex } from '../server/crypto';
 
 export type AuthFormOutcome =
   | { kind: 'redirect'; location: string }
@@ -77,8 +78,9 @@ export async function handleLogin(context: APIContext): Promise<AuthFormOutcome>
     // Failed logins count per guesser (the hashed address) AND username, never per account alone:
     // a sprayer on other addresses then slows only themselves, and the owner on their own address
     // still gets in. Counted before the (slow) password check, so parallel guesses cannot all slip
-    // past; a success clears the count, so in effect only failures add up.
-    const userKey = `${address}:${username}`;
+    // past; a success clears the count, so in effect only failures add up. Hashed together, so the
+    // stored key names neither the address nor the username.
+    const userKey = sha256Hex(`${address}:${username}`);
     const userLimit = rateLimiter.hit('login-user', userKey);
     if (!userLimit.ok) {
       throw new ServiceError('rate_limited', 'Too many failed attempts for this username. Please wait a few minutes and try again.', undefined, userLimit.retryAfterSeconds);

@@ -48,14 +48,18 @@ describe('two server processes on one database', () => {
     expect(statuses).toEqual([303, 303, 303, 303, 303, 429]);
   });
 
-  it('keep the limit state in the database under a keyed hash, never the address', () => {
+  it('keep the limit state in the database under a keyed hash, never the address or a username', async () => {
+    const failed = await new Browser(second.origin).post('/login', { username: 'somebody-guessed', password: 'not the right password' });
+    expect(failed.status).toBe(400);
     const db = new Database(first.databasePath, { readonly: true });
     try {
       const keys = (db.prepare('SELECT key FROM rate_limit_buckets').all() as { key: string }[]).map((row) => row.key);
-      expect(keys).toContain(keys.find((key) => key.startsWith('post-story:')));
+      expect(keys.some((key) => key.startsWith('post-story:'))).toBe(true);
+      expect(keys.some((key) => key.startsWith('login-user:'))).toBe(true);
       for (const key of keys) {
-        expect(key).toMatch(/^[a-z-]+:[0-9a-f]{64}(:.*)?$/);
+        expect(key).toMatch(/^[a-z-]+:[0-9a-f]{64}$/);
         expect(key).not.toContain('127.0.0.1');
+        expect(key).not.toContain('somebody');
       }
     } finally {
       db.close();
