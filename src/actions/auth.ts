@@ -118,8 +118,8 @@ export async function handleMeAction(context: APIContext): Promise<AuthFormOutco
     const ownsStory = (id: number | null) => id !== null && listOwnContent(db, user.id).stories.some((s) => s.id === id);
 
     if (action === 'link-browser-posts') {
-      adoptBrowserAuthor(db, context, user.id);
-      return { kind: 'redirect', location: '/me?linked=1' };
+      const linked = adoptBrowserAuthor(db, context, user.id);
+      return { kind: 'redirect', location: linked ? '/me?linked=1' : '/me' };
     }
     if (action === 'change-password') {
       await changePassword(db, user.id, formText(form, 'currentPassword'), formText(form, 'newPassword'));
