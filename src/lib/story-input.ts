@@ -18,8 +18,8 @@ export function cleanText(value: string): string {
   return value.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim();
 }
 
-/** Refuses text made only of invisible characters, before the length checks (they would count them). */
-const visible = (what: string) => z.string().refine(hasVisibleText, invisibleTextMessage(what));
+/** Refuses text made only of invisible characters, before the length checks (they would count them); empty text is left to those checks. */
+const visible = (what: string) => z.string().refine((value) => value === '' || hasVisibleText(value), invisibleTextMessage(what));
 
 const optionalChoice = <T extends [string, ...string[]]>(values: T, message: string) =>
   z

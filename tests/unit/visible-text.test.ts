@@ -51,6 +51,13 @@ describe('story form', () => {
     expect(result.errors.lessons).toMatch(/^A lesson contains only invisible characters/);
   });
 
+  it('still answers an empty title with the length message, not the invisible-text one', () => {
+    const result = validateStoryForm({ ...validForm, title: '   ' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.title).toBe('Give your story a title of at least 8 characters.');
+  });
+
   it('accepts a title that has invisible characters among visible words', () => {
     expect(validateStoryForm({ ...validForm, title: `The night\u200B the cache forgot` }).ok).toBe(true);
   });
