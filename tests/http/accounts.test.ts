@@ -501,6 +501,13 @@ describe('linking a browser’s anonymous posts to an account (only when asked)'
     expect((await shared.post('/login', { username, password: PASSWORD })).status).toBe(303);
     const me = await (await shared.get('/me')).text();
     expect(me).not.toContain(title);
+    // Neither edit nor delete of the first person's story is open to the account.
+    for (const action of ['edit-story', 'delete-story']) {
+      const refused = await shared.post('/me', { action, story: String(story.id) });
+      expect(refused.status, action).toBe(404);
+      expect(await refused.text()).toContain('That story is not yours or no longer exists.');
+    }
+    expect((await fetch(`${server.origin}${story.url}`)).status).toBe(200);
     expect(me).not.toContain('Anonymous comment from the shared desk');
     // The logged-in person is not treated as the comment's writer on the story page either.
     const deleteForm = new RegExp(`name="intent" value="delete-comment"[^>]*>\\s*<input type="hidden" name="comment" value="${commentId}"`);
