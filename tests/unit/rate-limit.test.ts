@@ -88,6 +88,14 @@ describe('RateLimiter', () => {
     expect(results).toEqual([true, true, true, false]);
   });
 
+  it('leaves the connection durable (synchronous=FULL) after its own writes, which skip the fsync', () => {
+    const { limiter, testDb } = setup();
+    expect(testDb.db.$client.pragma('synchronous', { simple: true })).toBe(2);
+    limiter.hit('comment', 'u1');
+    limiter.reset('comment', 'u1');
+    expect(testDb.db.$client.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
   it('stores only the bucket and a hash, never the raw address', () => {
     const { limiter, testDb } = setup();
     limiter.hit('comment', hashClientAddress('203.0.113.7'));
