@@ -12,6 +12,7 @@ import { authenticate, changePassword, deleteAccount, registerUser, listOwnConte
 import { createAuthSession, setSessionCookie, clearSessionCookie, invalidateAuthSession } from '../server/auth/session';
 import { AUTHOR_COOKIE, adoptAuthor, findAuthorByKey } from '../server/authors';
 import { deleteStory, rotateManageToken } from '../server/stories';
+import { addFollowUp } from '../server/follow-ups';
 import { safeReturnPath } from '../lib/labels';
 
 export type AuthFormOutcome =
@@ -130,6 +131,14 @@ export async function handleMeAction(context: APIContext): Promise<AuthFormOutco
       const id = parseId(formText(form, 'story'));
       if (!ownsStory(id)) throw new ServiceError('not_found', 'That story is not yours or no longer exists.');
       return { kind: 'redirect', location: `/manage/${rotateManageToken(db, id!)}` };
+    }
+    if (action === 'follow-up') {
+      const id = parseId(formText(form, 'story'));
+      values = { action, story: String(id ?? ''), followUp: formText(form, 'followUp') };
+      if (!ownsStory(id)) throw new ServiceError('not_found', 'That story is not yours or no longer exists.');
+      enforceRateLimit('comment', clientKey(context));
+      addFollowUp(db, id!, values.followUp);
+      return { kind: 'redirect', location: `/me?followup=added#story-${id}` };
     }
     if (action === 'delete-story') {
       const id = parseId(formText(form, 'story'));

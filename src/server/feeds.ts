@@ -29,11 +29,12 @@ export async function storyFeedResponse(db: Db, origin: string, type: FailureTyp
       : 'Anonymous stories of the first time engineers broke production, and what they learned.',
     site: origin,
     items: page.stories.map((story) => ({
-      title: story.title,
+      // A story with a follow-up says so, so feed readers show the author's update.
+      title: story.followedUpAt ? `${story.title} (updated)` : story.title,
       link: story.url,
       pubDate: new Date(story.publishedAt),
       description: markdownExcerpt(bodies.get(story.id) ?? '', 400),
-      categories: story.tags.map((tag) => tag.name),
+      categories: [...story.tags.map((tag) => tag.name), ...(story.followedUpAt ? ['updated'] : [])],
     })),
     customData: '<language>en</language>',
   });

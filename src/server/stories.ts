@@ -50,6 +50,8 @@ export interface StoryCard {
   beenThereCount: number;
   commentCount: number;
   publishedAt: number;
+  /** When the author last added a follow-up, or null: cards and feeds say "updated". */
+  followedUpAt: number | null;
 }
 
 export interface StoryView extends StoryCard {
@@ -273,6 +275,7 @@ export function getStoryById(db: Db, id: number, options: ReadOptions = {}): Sto
     beenThereCount: row.beenThereCount,
     commentCount: row.commentCount,
     publishedAt: row.publishedAt,
+    followedUpAt: row.followedUpAt,
     bodyHtml: row.bodyHtml,
     bodyMarkdown: row.bodyMarkdown,
     facts: {
@@ -328,7 +331,7 @@ function topLessonsForStories(db: Db, storyIds: number[]): Map<number, StoryCard
 type CardRow = Pick<
   Story,
   'id' | 'slug' | 'title' | 'experience' | 'outcome' | 'contentNotes' | 'beenThereCount' | 'commentCount' | 'publishedAt'
->;
+> & { followedUpAt?: number | null };
 
 const cardColumns = {
   id: stories.id,
@@ -340,6 +343,7 @@ const cardColumns = {
   beenThereCount: stories.beenThereCount,
   commentCount: stories.commentCount,
   publishedAt: stories.publishedAt,
+  followedUpAt: stories.followedUpAt,
 };
 
 /** Turns story rows into cards with their tags and top lesson: two queries for the whole page. */
@@ -349,6 +353,7 @@ export function hydrateCards(db: Db, rows: CardRow[]): StoryCard[] {
   const top = topLessonsForStories(db, ids);
   return rows.map((row) => ({
     ...row,
+    followedUpAt: row.followedUpAt ?? null,
     url: storyPath(row),
     tags: tags.get(row.id) ?? [],
     topLesson: top.get(row.id) ?? null,
@@ -373,6 +378,8 @@ export interface FeedQuery {
   order?: FeedOrder;
   failureTypeId?: number;
   experience?: string;
+  /** Only stories that ended in one of these outcomes (the `?outcome=` filter). */
+  outcomes?: string[];
   /** Stories carrying any of these content notes are left out (a reader's choice). */
   hideContentNotesMask?: number;
   cursor?: Cursor | null;
@@ -398,6 +405,7 @@ export function listFeed(db: Db, query: FeedQuery = {}): FeedPage {
 
   const conditions: SQL[] = [eq(stories.state, 'visible')];
   if (query.experience) conditions.push(eq(stories.experience, query.experience));
+  if (query.outcomes?.length) conditions.push(inArray(stories.outcome, query.outcomes));
   if (query.hideContentNotesMask) conditions.push(sql`(${stories.contentNotes} & ${query.hideContentNotesMask}) = 0`);
 
   let rows: CardRow[];

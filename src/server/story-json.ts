@@ -3,6 +3,7 @@ import type { Db } from './db';
 import { getStoryById } from './stories';
 import { listThread } from './comments';
 import { isoDate } from '../lib/dates';
+import { listFollowUps } from './follow-ups';
 
 export function storyJson(db: Db, id: number, origin: string) {
   const story = getStoryById(db, id);
@@ -28,6 +29,7 @@ export function storyJson(db: Db, id: number, origin: string) {
     created: isoDate(story.publishedAt),
     edited: story.editedAt ? isoDate(story.editedAt) : null,
     beenThere: story.beenThereCount,
+    followUps: listFollowUps(db, id).map((followUp) => ({ html: followUp.html, created: isoDate(followUp.createdAt) })),
     comments,
   };
 }
