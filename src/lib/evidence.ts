@@ -63,12 +63,12 @@ export function groupPhrase(group: EvidenceGroup): string {
 export function evidenceSentence(counts: EvidenceCounts, group: EvidenceGroup): { text: string; enough: boolean } {
   const who = groupPhrase(group);
   if (counts.stories === 0) return { text: `No stories from ${who} yet.`, enough: false };
+  if (counts.told === 0) {
+    return { text: `${plural(counts.stories, 'story', 'stories')} from ${who}, but none says how it ended yet.`, enough: false };
+  }
   if (counts.told < LIMITS.evidenceMinStories) {
-    const told = counts.told === 0 ? 'none says' : `only ${counts.told} ${counts.told === 1 ? 'says' : 'say'}`;
-    return {
-      text: `${plural(counts.stories, 'story', 'stories')} from ${who}, and ${told} how it ended — too few to say how it usually goes.`,
-      enough: false,
-    };
+    const told = `${plural(counts.told, 'story', 'stories')} from ${who} ${counts.told === 1 ? 'says' : 'say'} how it ended`;
+    return { text: `Only ${told} — too few to tell how it usually goes.`, enough: false };
   }
   return { text: `Of ${counts.told.toLocaleString('en')} ${who}, ${counts.keptJob.toLocaleString('en')} kept their job.`, enough: true };
 }

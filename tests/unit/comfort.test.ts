@@ -86,7 +86,8 @@ describe('evidence wording', () => {
     });
     const few = evidenceSentence({ stories: 3, told: LIMITS.evidenceMinStories - 1, keptJob: 1 }, group);
     expect(few.enough).toBe(false);
-    expect(few.text).toContain('too few to say how it usually goes');
+    expect(few.text).toBe(`Only ${LIMITS.evidenceMinStories - 1} stories from people with less than a year of experience who had a Database failure say how it ended — too few to tell how it usually goes.`);
+    expect(evidenceSentence({ stories: 2, told: 0, keptJob: 0 }, {}).text).toBe('2 stories from people, but none says how it ended yet.');
     expect(evidenceSentence({ stories: 0, told: 0, keptJob: 0 }, group).text).toBe(
       'No stories from people with less than a year of experience who had a Database failure yet.',
     );
