@@ -124,6 +124,31 @@ describe.skipIf(!hasChromium)('comfort that reaches people, in a browser', () =>
     expect(json.followUps.map((f: { html: string }) => f.html).join('')).toContain(update);
   });
 
+  it('shows a member the new reply on /me and lets them add a follow-up there', { timeout: 120_000 }, async () => {
+    const member = await person();
+    await member.goto('/register');
+    await member.getByLabel('Username').fill(`member${marker}`);
+    await member.getByLabel('Password').fill('quiet harbour lantern 42');
+    await Promise.all([member.waitForURL(/\/me/), member.getByRole('button', { name: 'Create account' }).click()]);
+    const story = await publishStory(member, `The purge I posted with an account ${marker}`);
+    await postComment(await person(), story.path, `A reply the member should hear about ${marker}`);
+
+    await member.goto('/me');
+    const card = member.locator('li.card', { hasText: `The purge I posted with an account ${marker}` });
+    expect(await card.locator('.new-replies').textContent()).toBe('1 new reply');
+    expect(await member.locator('.reply-notice a').textContent()).toBe('1 new reply to your story');
+    await card.getByText('Add a follow-up…').click();
+    const update = `Written from my account, months later ${marker}`;
+    await card.getByLabel(/Your update/).fill(update);
+    await Promise.all([member.waitForURL(/followup=added/), card.getByRole('button', { name: 'Add update' }).click()]);
+    await member.goto(story.path);
+    expect(await member.locator('#follow-ups').textContent()).toContain(update);
+    // Reading the story was seeing the reply: the notice and the mark on /me are gone.
+    await member.goto('/me');
+    expect(await member.locator('.reply-notice').count()).toBe(0);
+    expect(await member.locator('.new-replies').count()).toBe(0);
+  });
+
   it('lets a commenter preview, post and then edit their comment, shown as edited', { timeout: 90_000 }, async () => {
     const author = await person();
     const story = await publishStory(author, `A story to comment on ${marker}`);
