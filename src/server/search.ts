@@ -118,15 +118,20 @@ export interface RandomOptions {
 export function pickRandomStory(db: Db, options: RandomOptions = {}): RandomPick | null {
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now();
-  const bounds = db.get<{ lo: number | null; hi: number | null }>(sql`SELECT min(id) AS lo, max(id) AS hi FROM stories`);
+  // Two subqueries: SQLite answers a lone min() or max() from the key, but scans for both at once.
+  const bounds = db.get<{ lo: number | null; hi: number | null }>(sql`SELECT (SELECT min(id) FROM stories) AS lo, (SELECT max(id) FROM stories) AS hi`);
   if (!bounds?.lo || !bounds.hi) return null;
   const pivot = bounds.lo + Math.floor(random() * (bounds.hi - bounds.lo + 1));
-  const endedWell = sql`AND outcome IN (${sql.join(ENDED_WELL_OUTCOMES.map((o) => sql`${o}`), sql`, `)})`;
+  // The unary + keeps SQLite on the rowid walk from the pivot: with an index on outcome or
+  // experience it would otherwise collect every matching story and sort them by id.
+  const endedWell = sql`AND +outcome IN (${sql.join(ENDED_WELL_OUTCOMES.map((o) => sql`${o}`), sql`, `)})`;
   const notThis = options.excludeId ? sql`AND id <> ${options.excludeId}` : sql``;
   const likeReader = sql.join([
-    options.experience ? sql`AND experience = ${options.experience}` : sql``,
+    options.experience ? sql`AND +experience = ${options.experience}` : sql``,
     options.failureTypeId !== undefined
-      ? sql`AND id IN (SELECT story_id FROM story_failure_types WHERE failure_type_id = ${options.failureTypeId})`
+      // Correlated EXISTS probes the (story_id, failure_type_id) key per row walked from the
+      // pivot; IN (SELECT …) would build the whole list of the type's stories on every pick.
+      ? sql`AND EXISTS (SELECT 1 FROM story_failure_types sft WHERE sft.story_id = stories.id AND sft.failure_type_id = ${options.failureTypeId})`
       : sql``,
   ], sql` `);
   const attempts = [sql`${endedWell} ${likeReader}`, endedWell, sql``];
