@@ -53,7 +53,7 @@ export function sitemapXml(db: Db, origin: string, now = Date.now()): string {
     urls.push({ loc: `/tags/${type.slug}` }, { loc: `/lessons/${type.slug}` });
   }
   const rows = db.all<{ id: number; slug: string; updated: number }>(sql`
-    SELECT id, slug, coalesce(edited_at, published_at) AS updated FROM stories
+    SELECT id, slug, max(coalesce(edited_at, published_at), coalesce(followed_up_at, 0)) AS updated FROM stories
     WHERE state = 'visible' AND published_at <= ${now} ORDER BY id DESC LIMIT 45000`);
   for (const row of rows) urls.push({ loc: storyPath(row), lastmod: row.updated });
   const body = urls
