@@ -3,7 +3,9 @@ import { sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { hydrateCards, type StoryCard } from './stories';
 import { KEPT_JOB_OUTCOMES, OUTCOME, type Outcome } from '../lib/facts';
-import type { EvidenceCounts } from '../lib/evidence';
+import { evidenceSentence, groupPhrase, type EvidenceCounts } from '../lib/evidence';
+import { EXPERIENCE, type Experience } from '../lib/facts';
+import { getFailureTypeBySlug } from './failure-types';
 
 /** How many recent stories of each shared type are considered; keeps the cost flat at any size. */
 const SIMILAR_CANDIDATES_PER_TYPE = 60;
@@ -130,4 +132,29 @@ export function listStoriesOfType(db: Db, failureTypeId: number, exceptStoryId: 
     WHERE sft.failure_type_id = ${failureTypeId} AND sft.published_at <= ${now} AND sft.story_id <> ${exceptStoryId} AND s.state = 'visible'
     ORDER BY sft.published_at DESC, sft.story_id DESC LIMIT ${limit}`);
   return hydrateCards(db, rows);
+}
+
+export interface PeopleLikeAuthor {
+  counts: EvidenceCounts;
+  /** Enough stories say how it ended to state a proportion. */
+  enough: boolean;
+  /** "people with less than a year of experience who had a Database failure" */
+  group: string;
+  /** Exactly the filtered feed these numbers describe. */
+  href: string;
+}
+
+/**
+ * For a story's readers: how stories by people like its author (its first failure type, same
+ * experience) ended, counting this one, with the address of exactly that filtered feed.
+ */
+export function peopleLikeAuthor(db: Db, story: { tags: { slug: string }[]; experience: string | null }, now = Date.now()): PeopleLikeAuthor | null {
+  const type = story.tags[0] ? getFailureTypeBySlug(db, story.tags[0].slug) : null;
+  if (!type) return null;
+  const experience = story.experience && Object.hasOwn(EXPERIENCE, story.experience) ? (story.experience as Experience) : undefined;
+  const counts = evidenceFor(db, { failureTypeId: type.id, experience }, now);
+  const group = { experience, typeName: type.name };
+  const query = new URLSearchParams({ tag: type.slug });
+  if (experience) query.set('experience', experience);
+  return { counts, enough: evidenceSentence(counts, group).enough, group: groupPhrase(group), href: `/?${query}` };
 }

@@ -13,6 +13,7 @@ import { getFailureTypeBySlug } from '../../src/server/failure-types';
 import { parseMutes, updateMutes } from '../../src/server/mutes';
 import { evidenceSentence, groupPhrase, outcomesOf, parseOutcomeFilter } from '../../src/lib/evidence';
 import { ServiceError } from '../../src/server/errors';
+import { badDayBanner } from '../../src/lib/bad-day';
 import { LIMITS } from '../../src/lib/limits';
 
 let t: TestDb;
@@ -131,6 +132,20 @@ describe('the bad-day pick', () => {
       expect(pickRandomStory(t.db, { random: () => r, failureTypeId: dns.id, experience: 'lt1' })?.id).toBe(mine.id);
     }
     expect(pickRandomStory(t.db, { failureTypeId: dns.id, excludeId: mine.id })).not.toBeNull();
+  });
+});
+
+describe('the bad-day banner', () => {
+  it('says why, never links back to the same story, and carries only slug-shaped filters', () => {
+    const banner = badDayBanner(7, 'talk', new URLSearchParams('from=random&tag=dns&experience=lt1&evil=%3Cx%3E'));
+    expect(banner).toEqual({
+      reason: 'a supportive talk',
+      anotherHref: '/random?not=7&tag=dns&experience=lt1',
+      likeYoursHref: '/?tag=dns&experience=lt1&outcome=kept-job',
+      hasFilters: true,
+    });
+    const plain = badDayBanner(8, 'fired', new URLSearchParams('tag=%22%3E%3Cscript%3E'));
+    expect(plain).toEqual({ reason: null, anotherHref: '/random?not=8', likeYoursHref: '/#filters-title', hasFilters: false });
   });
 });
 
