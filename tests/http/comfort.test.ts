@@ -324,6 +324,7 @@ describe('threads people can read when they grow', () => {
     const stranger = new Browser(server.origin);
     const refused = await stranger.post(story.url, { intent: 'edit-comment', comment: String(id), body: 'Hijacked.' });
     expect(refused.status).toBe(403);
+    expect(await html(refused)).toContain('You can only edit your own comments.');
     expect(await html(await fetch(`${server.origin}${story.url}`))).not.toContain('Hijacked.');
   });
 
