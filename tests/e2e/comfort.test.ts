@@ -166,7 +166,11 @@ describe.skipIf(!hasChromium)('comfort that reaches people, in a browser', () =>
     const comment = commenter.locator(`li.comment#c${id}`);
     await Promise.all([commenter.waitForURL(/[?&]edit=\d+/), comment.getByRole('link', { name: 'Edit' }).click()]);
     const field = commenter.locator(`li.comment#c${id}`).getByLabel('Edit your comment');
-    await field.fill(`Hang in there, it gets better ${marker}.`);
+    await field.fill(`Hang in there, it gets **better** ${marker}.`);
+    await commenter.locator(`li.comment#c${id}`).getByRole('button', { name: 'Preview' }).click();
+    const editPreview = commenter.locator(`li.comment#c${id}`).getByLabel('Preview of your comment');
+    await editPreview.waitFor();
+    expect(await editPreview.locator('strong').textContent()).toBe('better');
     await Promise.all([commenter.waitForURL(/#c\d+$/), commenter.locator(`li.comment#c${id}`).getByRole('button', { name: 'Save changes' }).click()]);
     expect(await commenter.locator(`li.comment#c${id} .prose`).textContent()).toContain(`it gets better ${marker}`);
     expect(await commenter.locator(`li.comment#c${id} .edited`).textContent()).toBe('edited');
