@@ -16,6 +16,7 @@ export function storyJson(db: Db, id: number, origin: string) {
     html: comment.state === 'visible' ? comment.html : '',
     deleted: comment.state !== 'visible',
     created: isoDate(comment.createdAt),
+    edited: comment.state === 'visible' && comment.editedAt ? isoDate(comment.editedAt) : null,
   }));
   return {
     id: story.id,

@@ -320,6 +320,8 @@ describe('threads people can read when they grow', () => {
     expect(page).toContain('Better words.');
     expect(page).not.toContain('Original words.');
     expect(page).toMatch(new RegExp(`id="c${id}"[\\s\\S]*?<span class="edited"[^>]*>edited</span>`));
+    const json = await (await fetch(`${server.origin}/stories/${story.id}.json`)).json();
+    expect(json.comments.find((c: { id: number }) => c.id === id).edited).toMatch(/^\d{4}-\d\d-\d\dT/);
 
     const stranger = new Browser(server.origin);
     const refused = await stranger.post(story.url, { intent: 'edit-comment', comment: String(id), body: 'Hijacked.' });
