@@ -88,9 +88,16 @@ export const stories = sqliteTable(
     editedAt: integer('edited_at'),
     beenThereCount: integer('been_there_count').notNull().default(0),
     commentCount: integer('comment_count').notNull().default(0),
+    /** Highest comment id when the poster last opened the manage page ("new since your last visit"). */
+    repliesSeenId: integer('replies_seen_id').notNull().default(0),
+    /** Highest comment id the author's header notice has been seen for (story page or manage page). */
+    repliesNotifiedId: integer('replies_notified_id').notNull().default(0),
+    /** Time of the newest follow-up, so cards and feeds can say "updated" without a join. */
+    followedUpAt: integer('followed_up_at'),
   },
   (t) => [
     index('stories_feed_idx').on(t.publishedAt, t.id),
+    index('stories_outcome_feed_idx').on(t.outcome, t.publishedAt, t.id),
     index('stories_experience_feed_idx').on(t.experience, t.publishedAt, t.id),
     index('stories_been_there_idx').on(t.beenThereCount, t.id),
     index('stories_author_idx').on(t.authorId),
@@ -158,6 +165,21 @@ export const comments = sqliteTable(
     index('comments_parent_idx').on(t.parentId),
     index('comments_author_idx').on(t.authorId),
   ],
+);
+
+/** An author's later update to a story ("one year later"): Markdown like a comment. */
+export const storyFollowUps = sqliteTable(
+  'story_follow_ups',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    storyId: integer('story_id')
+      .notNull()
+      .references(() => stories.id, { onDelete: 'cascade' }),
+    bodyMarkdown: text('body_markdown').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('story_follow_ups_story_idx').on(t.storyId, t.id)],
 );
 
 /** "Been there" on a story: one per author, enforced by the primary key. */
@@ -230,6 +252,7 @@ export type NewStory = typeof stories.$inferInsert;
 export type Lesson = typeof lessons.$inferSelect;
 export type Comment = typeof comments.$inferSelect;
 export type NewComment = typeof comments.$inferInsert;
+export type StoryFollowUp = typeof storyFollowUps.$inferSelect;
 export type Report = typeof reports.$inferSelect;
 export type ModerationAction = typeof moderationActions.$inferSelect;
 

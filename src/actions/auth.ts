@@ -14,6 +14,7 @@ import { createAuthSession, setSessionCookie, clearSessionCookie, invalidateAuth
 import { AUTHOR_COOKIE } from '../server/authors';
 import { ADOPT_FIELD, adoptBrowserAuthor, forgetAuthorKey } from '../server/visitor';
 import { deleteStory, rotateManageToken } from '../server/stories';
+import { addFollowUp } from '../server/follow-ups';
 import { safeReturnPath } from '../lib/labels';
 import { sha256Hex } from '../server/crypto';
 
@@ -140,6 +141,14 @@ export async function handleMeAction(context: APIContext): Promise<AuthFormOutco
       const id = parseId(formText(form, 'story'));
       if (!ownsStory(id)) throw new ServiceError('not_found', 'That story is not yours or no longer exists.');
       return { kind: 'redirect', location: `/manage/${rotateManageToken(db, id!)}` };
+    }
+    if (action === 'follow-up') {
+      const id = parseId(formText(form, 'story'));
+      values = { action, story: String(id ?? ''), followUp: formText(form, 'followUp') };
+      if (!ownsStory(id)) throw new ServiceError('not_found', 'That story is not yours or no longer exists.');
+      enforceRateLimit('comment', clientKey(context));
+      addFollowUp(db, id!, values.followUp);
+      return { kind: 'redirect', location: `/me?followup=added#story-${id}` };
     }
     if (action === 'delete-story') {
       const id = parseId(formText(form, 'story'));

@@ -10,7 +10,8 @@ import { ServiceError, httpStatusFor } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { ensureActor } from '../server/visitor';
 import { toggleBeenThere, toggleHelpful } from '../server/reactions';
-import { addComment, deleteOwnComment } from '../server/comments';
+import { addComment, deleteOwnComment, editOwnComment, previewComment } from '../server/comments';
+import { setMuted } from '../server/mutes';
 import { fileReport } from '../server/moderation';
 import { safeReturnPath } from '../lib/labels';
 import { LIMITS } from '../lib/limits';
@@ -24,6 +25,8 @@ export interface StoryPageFormState {
   message: string;
   values: { body?: string; reason?: string };
   retryAfterSeconds?: number;
+  /** Rendered comment for "Preview" (nothing saved). */
+  previewHtml?: string;
 }
 
 export type StoryPageOutcome =
@@ -40,6 +43,11 @@ function commentBody(raw: string): string {
     throw new ServiceError('invalid', `Keep comments under ${LIMITS.commentMax.toLocaleString('en')} characters.`, 'body');
   }
   return body;
+}
+
+/** Re-shows the form with the comment rendered as it would be saved, and the text kept. */
+function preview(form: string, values: StoryPageFormState['values'], body: string): StoryPageOutcome {
+  return { kind: 'form', state: { form, status: 200, message: '', values, previewHtml: previewComment(body) } };
 }
 
 /** Handles every POST to /stories/{id}-{slug}. */
@@ -73,10 +81,29 @@ export async function handleStoryPagePost(context: APIContext, story: { id: numb
       values = { body: formText(form, 'body') };
       rejectHoneypot(form);
       const body = commentBody(values.body ?? '');
+      if (formText(form, 'preview')) return preview(formName, values, body);
       enforceRateLimit('comment', key);
       const actor = ensureActor(db, context);
       const { id } = addComment(db, { storyId: story.id, parentId, body, actor });
       return { kind: 'redirect', location: `${story.url}#c${id}` };
+    }
+
+    if (intent === 'edit-comment') {
+      const commentId = parseId(formText(form, 'comment'));
+      formName = `edit-${commentId}`;
+      values = { body: formText(form, 'body') };
+      const body = commentBody(values.body ?? '');
+      if (formText(form, 'preview')) return preview(formName, values, body);
+      enforceRateLimit('comment', key);
+      const actor = ensureActor(db, context);
+      editOwnComment(db, commentId ?? -1, actor, body);
+      return { kind: 'redirect', location: `${story.url}#c${commentId}` };
+    }
+
+    if (intent === 'mute' || intent === 'unmute') {
+      // Only the reader's cookie changes: nothing about muting is stored on the server.
+      setMuted(context.cookies, context.url, story.id, formText(form, 'pseudonym'), intent === 'mute');
+      return { kind: 'redirect', location: back.includes('#') ? back : `${back}#comments` };
     }
 
     if (intent === 'delete-comment') {

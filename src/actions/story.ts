@@ -10,6 +10,7 @@ import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { ensureActor, cookieOptions } from '../server/visitor';
 import { createStory, deleteStory, updateStory, disownStory } from '../server/stories';
 import { authorBelongsToUser } from '../server/authors';
+import { addFollowUp } from '../server/follow-ups';
 import {
   readStoryForm,
   validateStoryForm,
@@ -121,6 +122,24 @@ export async function handleEditStory(context: APIContext, storyId: number): Pro
     return { kind: 'redirect', location: `${url}?edited=1` };
   } catch (error) {
     return failure(error, values);
+  }
+}
+
+export type FollowUpOutcome = { kind: 'redirect'; location: string } | { kind: 'form'; status: number; value: string; message: string; retryAfterSeconds?: number };
+
+/** POST /manage/{token}?do=follow-up: the author adds an update under the story. */
+export async function handleFollowUp(context: APIContext, storyId: number): Promise<FollowUpOutcome> {
+  let value = '';
+  try {
+    const form = await readForm(context.request);
+    value = formText(form, 'followUp');
+    rejectHoneypot(form);
+    enforceRateLimit('comment', clientKey(context));
+    addFollowUp(getDb(), storyId, value);
+    return { kind: 'redirect', location: `${context.url.pathname}?followup=added#follow-ups` };
+  } catch (error) {
+    if (error instanceof ServiceError) return { kind: 'form', status: httpStatusFor(error.code), value, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+    throw error;
   }
 }
 

@@ -47,6 +47,14 @@ export const OUTCOME_VALUES = Object.keys(OUTCOME) as [Outcome, ...Outcome[]];
 /** Outcomes in which the author kept their job (used for "9 of 10 kept their job"). */
 export const KEPT_JOB_OUTCOMES: readonly Outcome[] = ['nothing', 'talk', 'postmortem', 'warning'];
 
+/** Outcomes the bad-day button counts as "ended well", with why, as the page says it. */
+export const ENDED_WELL_REASONS: Partial<Record<Outcome, string>> = {
+  nothing: 'nothing bad happened to them',
+  talk: 'a supportive talk',
+  postmortem: 'they wrote the postmortem',
+};
+export const ENDED_WELL_OUTCOMES = Object.keys(ENDED_WELL_REASONS) as Outcome[];
+
 /** Content notes a poster may set; readers can hide stories carrying them. Stored as a bit mask. */
 export const CONTENT_NOTES = {
   'data-loss': { bit: 1, label: 'Data loss' },

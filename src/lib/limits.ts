@@ -13,6 +13,14 @@ export const LIMITS = {
   commentMin: 1,
   commentMax: 5_000,
   reportReasonMax: 500,
+  /** Follow-ups use the comment limits (commentMin/commentMax); this caps how many a story has. */
+  followUpsPerStoryMax: 10,
+  /** A comment's author may edit it for this long after posting (issue 12). */
+  commentEditWindowMs: 15 * 60 * 1000,
+  /** Muted pseudonyms kept in the reader's cookie (oldest dropped first). */
+  mutedPseudonymsMax: 40,
+  /** Fewer stories than this who said how it ended: too few to state a proportion. */
+  evidenceMinStories: 5,
   modNoteMax: 500,
   /** Threads nest without limit in storage; rendering indents this deep, then goes flat. */
   commentIndentDepth: 6,

@@ -17,6 +17,8 @@ export interface ThreadComment {
   pseudonym: string;
   isOp: boolean;
   html: string;
+  /** The Markdown, for the author's edit form only (never rendered as is). */
+  bodyMarkdown: string;
   /** 'deleted' and 'hidden' comments keep their place only when they have replies. */
   state: Comment['state'];
   createdAt: number;
@@ -145,6 +147,32 @@ export function deleteOwnComment(db: Db, commentId: number, actor: Actor): { sto
   return { storyId: comment.storyId };
 }
 
+/** Whether a comment written at `createdAt` may still be edited by its author. */
+export function withinEditWindow(createdAt: number, now = Date.now()): boolean {
+  return now - createdAt <= LIMITS.commentEditWindowMs;
+}
+
+/**
+ * Replaces the text of the actor's own comment within the edit window (15 minutes); it then shows
+ * as edited. Someone else's comment, or a late edit, is refused with a message.
+ */
+export function editOwnComment(db: Db, commentId: number, actor: Actor, body: string, now = Date.now()): { storyId: number } {
+  const comment = getCommentById(db, commentId);
+  if (!comment || comment.state !== 'visible') throw new ServiceError('not_found', 'That comment no longer exists.');
+  if (!isSameAuthor(db, actor, comment.authorId)) throw new ServiceError('forbidden', 'You can only edit your own comments.');
+  if (!withinEditWindow(comment.createdAt, now)) {
+    throw new ServiceError('forbidden', `Comments can be edited for ${LIMITS.commentEditWindowMs / 60_000} minutes after posting. You can still delete it.`);
+  }
+  const html = renderComment(body);
+  db.update(comments).set({ bodyMarkdown: body, bodyHtml: html, editedAt: now }).where(eq(comments.id, commentId)).run();
+  return { storyId: comment.storyId };
+}
+
+/** Renders a comment for its preview, exactly as it would be saved; nothing is stored. */
+export function previewComment(body: string): string {
+  return renderComment(body);
+}
+
 /**
  * The whole thread of a story in reading order (each comment followed by its replies, oldest
  * first), with depth. Removed comments without visible descendants are left out; hidden ones are
@@ -199,6 +227,7 @@ export function listThread(db: Db, storyId: number, options: { includeHidden?: b
       pseudonym: comment.pseudonym,
       isOp: comment.isOp,
       html: visibleText ? comment.bodyHtml : '',
+      bodyMarkdown: visibleText ? comment.bodyMarkdown : '',
       state: comment.state,
       createdAt: comment.createdAt,
       editedAt: comment.editedAt,

@@ -30,11 +30,12 @@ export async function storyFeedResponse(db: Db, origin: string, type: FailureTyp
       : 'Anonymous stories of the first time engineers broke production, and what they learned.',
     site: origin,
     items: page.stories.map((story) => ({
-      title: story.title,
+      // A story with a follow-up says so, so feed readers show the author's update.
+      title: story.followedUpAt ? `${story.title} (updated)` : story.title,
       link: story.url,
       pubDate: new Date(publicTime(story.publishedAt)),
       description: markdownExcerpt(bodies.get(story.id) ?? '', 400),
-      categories: story.tags.map((tag) => tag.name),
+      categories: [...story.tags.map((tag) => tag.name), ...(story.followedUpAt ? ['updated'] : [])],
     })),
     customData: '<language>en</language>',
   });
@@ -53,7 +54,7 @@ export function sitemapXml(db: Db, origin: string, now = Date.now()): string {
     urls.push({ loc: `/tags/${type.slug}` }, { loc: `/lessons/${type.slug}` });
   }
   const rows = db.all<{ id: number; slug: string; updated: number }>(sql`
-    SELECT id, slug, max(coalesce(edited_at, 0), published_at) AS updated FROM stories
+    SELECT id, slug, max(coalesce(edited_at, 0), published_at, coalesce(followed_up_at, 0)) AS updated FROM stories
     WHERE state = 'visible' AND published_at <= ${now} ORDER BY published_at DESC, id DESC LIMIT 45000`);
   for (const row of rows) urls.push({ loc: storyPath(row), lastmod: row.updated });
   const body = urls

@@ -82,8 +82,10 @@ export function applySecurityHeaders(headers: Headers, pathname: string): void {
   headers.set('Cross-Origin-Opener-Policy', 'same-origin');
   headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
   if (pathname.startsWith('/manage/')) {
-    // The private token is in the URL: never send it onward, never keep the page in a cache.
-    headers.set('Referrer-Policy', 'no-referrer');
+    // The private token is in the URL: never send it to other sites, never keep the page in a cache.
+    // 'same-origin' (not 'no-referrer'): with no-referrer browsers send `Origin: null` on the page's
+    // own forms, which the origin check rightly refuses (issue 9 makes the same fix).
+    headers.set('Referrer-Policy', 'same-origin');
     headers.set('Cache-Control', 'no-store');
   } else {
     headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');

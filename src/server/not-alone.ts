@@ -3,6 +3,9 @@ import { sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { hydrateCards, type StoryCard } from './stories';
 import { KEPT_JOB_OUTCOMES, OUTCOME, type Outcome } from '../lib/facts';
+import { evidenceSentence, groupPhrase, type EvidenceCounts } from '../lib/evidence';
+import { EXPERIENCE, type Experience } from '../lib/facts';
+import { getFailureTypeBySlug } from './failure-types';
 
 /** How many recent stories of each shared type are considered; keeps the cost flat at any size. */
 const SIMILAR_CANDIDATES_PER_TYPE = 60;
@@ -95,4 +98,63 @@ export function outcomeSummaryForStory(db: Db, storyId: number, now = Date.now()
     GROUP BY s.outcome`);
   const others = rows.reduce((sum, row) => sum + row.n, 0);
   return { ...summarise(rows.filter((row): row is { outcome: string; n: number } => row.outcome !== null)), others };
+}
+
+export interface EvidenceFilter {
+  failureTypeId?: number;
+  experience?: string;
+}
+
+/**
+ * How visible stories matching the feed's failure-type and experience filters ended: one grouped
+ * count over the stories of that type (or experience), so the numbers on / follow the filters.
+ */
+export function evidenceFor(db: Db, filter: EvidenceFilter, now = Date.now()): EvidenceCounts {
+  const byType = filter.failureTypeId !== undefined
+    ? sql`AND id IN (SELECT story_id FROM story_failure_types WHERE failure_type_id = ${filter.failureTypeId})`
+    : sql``;
+  const byExperience = filter.experience ? sql`AND experience = ${filter.experience}` : sql``;
+  const rows = db.all<{ outcome: string | null; n: number }>(sql`
+    SELECT outcome, count(*) AS n FROM stories
+    WHERE state = 'visible' AND published_at <= ${now} ${byExperience} ${byType}
+    GROUP BY outcome`);
+  const summary = summarise(rows.filter((row): row is { outcome: string; n: number } => row.outcome !== null));
+  return { stories: rows.reduce((sum, row) => sum + row.n, 0), told: summary.told, keptJob: summary.keptJob };
+}
+
+/** The newest visible stories of one failure type other than this one ("N more stories about X"). */
+export function listStoriesOfType(db: Db, failureTypeId: number, exceptStoryId: number, limit = 3, now = Date.now()): StoryCard[] {
+  const rows = db.all<{ id: number; slug: string; title: string; experience: string | null; outcome: string | null; contentNotes: number; beenThereCount: number; commentCount: number; publishedAt: number; followedUpAt: number | null }>(sql`
+    SELECT s.id, s.slug, s.title, s.experience, s.outcome, s.content_notes AS contentNotes,
+      s.been_there_count AS beenThereCount, s.comment_count AS commentCount, s.published_at AS publishedAt,
+      s.followed_up_at AS followedUpAt
+    FROM story_failure_types sft JOIN stories s ON s.id = sft.story_id
+    WHERE sft.failure_type_id = ${failureTypeId} AND sft.published_at <= ${now} AND sft.story_id <> ${exceptStoryId} AND s.state = 'visible'
+    ORDER BY sft.published_at DESC, sft.story_id DESC LIMIT ${limit}`);
+  return hydrateCards(db, rows);
+}
+
+export interface PeopleLikeAuthor {
+  counts: EvidenceCounts;
+  /** Enough stories say how it ended to state a proportion. */
+  enough: boolean;
+  /** "people with less than a year of experience who had a Database failure" */
+  group: string;
+  /** Exactly the filtered feed these numbers describe. */
+  href: string;
+}
+
+/**
+ * For a story's readers: how stories by people like its author (its first failure type, same
+ * experience) ended, counting this one, with the address of exactly that filtered feed.
+ */
+export function peopleLikeAuthor(db: Db, story: { tags: { slug: string }[]; experience: string | null }, now = Date.now()): PeopleLikeAuthor | null {
+  const type = story.tags[0] ? getFailureTypeBySlug(db, story.tags[0].slug) : null;
+  if (!type) return null;
+  const experience = story.experience && Object.hasOwn(EXPERIENCE, story.experience) ? (story.experience as Experience) : undefined;
+  const counts = evidenceFor(db, { failureTypeId: type.id, experience }, now);
+  const group = { experience, typeName: type.name };
+  const query = new URLSearchParams({ tag: type.slug });
+  if (experience) query.set('experience', experience);
+  return { counts, enough: evidenceSentence(counts, group).enough, group: groupPhrase(group), href: `/?${query}` };
 }

@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from './db';
 import { parseSearchQuery } from '../lib/search-query';
 import { storyPath } from '../lib/slug';
+import { ENDED_WELL_OUTCOMES } from '../lib/facts';
 
 export const SEARCH_RESULT_LIMIT = 50;
 
@@ -93,23 +94,52 @@ export function searchAll(db: Db, rawQuery: string, options: { tag?: string; now
   return { status: 'ok', hits, terms: parsed.terms, tags, excluded: parsed.excluded };
 }
 
+export interface RandomPick {
+  id: number;
+  slug: string;
+  outcome: string | null;
+}
+
+export interface RandomOptions {
+  random?: () => number;
+  now?: number;
+  /** The story just shown: never picked again right away ("Another one" never repeats). */
+  excludeId?: number | null;
+  /** The reader's own situation, when known: preferred, then dropped if nothing matches. */
+  failureTypeId?: number;
+  experience?: string;
+}
+
 /**
- * A random visible story for the bad-day button, preferring ones that ended well. Seeks from a
- * random id instead of ORDER BY random(), so it stays cheap on a large table.
+ * A random visible story for the bad-day button: one that ended well, like the reader's own when
+ * filters are given, else one that ended well, else any. Seeks from a random id instead of
+ * ORDER BY random(), so it stays cheap on a large table.
  */
-export function pickRandomStory(db: Db, options: { random?: () => number; now?: number } = {}): { id: number; slug: string } | null {
+export function pickRandomStory(db: Db, options: RandomOptions = {}): RandomPick | null {
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now();
-  const bounds = db.get<{ lo: number | null; hi: number | null }>(sql`SELECT min(id) AS lo, max(id) AS hi FROM stories`);
+  // Two subqueries: SQLite answers a lone min() or max() from the key, but scans for both at once.
+  const bounds = db.get<{ lo: number | null; hi: number | null }>(sql`SELECT (SELECT min(id) FROM stories) AS lo, (SELECT max(id) FROM stories) AS hi`);
   if (!bounds?.lo || !bounds.hi) return null;
   const pivot = bounds.lo + Math.floor(random() * (bounds.hi - bounds.lo + 1));
-  const goodOutcome = sql`AND outcome IN ('nothing', 'talk', 'postmortem')`;
-  const attempts = [goodOutcome, sql``];
+  // The unary + keeps SQLite on the rowid walk from the pivot: with an index on outcome or
+  // experience it would otherwise collect every matching story and sort them by id.
+  const endedWell = sql`AND +outcome IN (${sql.join(ENDED_WELL_OUTCOMES.map((o) => sql`${o}`), sql`, `)})`;
+  const notThis = options.excludeId ? sql`AND id <> ${options.excludeId}` : sql``;
+  const likeReader = sql.join([
+    options.experience ? sql`AND +experience = ${options.experience}` : sql``,
+    options.failureTypeId !== undefined
+      // Correlated EXISTS probes the (story_id, failure_type_id) key per row walked from the
+      // pivot; IN (SELECT …) would build the whole list of the type's stories on every pick.
+      ? sql`AND EXISTS (SELECT 1 FROM story_failure_types sft WHERE sft.story_id = stories.id AND sft.failure_type_id = ${options.failureTypeId})`
+      : sql``,
+  ], sql` `);
+  const attempts = [sql`${endedWell} ${likeReader}`, endedWell, sql``];
   for (const filter of attempts) {
     for (const [comparison, order] of [[sql`>=`, sql`ASC`], [sql`<`, sql`DESC`]] as const) {
-      const row = db.get<{ id: number; slug: string }>(sql`
-        SELECT id, slug FROM stories
-        WHERE id ${comparison} ${pivot} AND state = 'visible' AND published_at <= ${now} ${filter}
+      const row = db.get<RandomPick>(sql`
+        SELECT id, slug, outcome FROM stories
+        WHERE id ${comparison} ${pivot} AND state = 'visible' AND published_at <= ${now} ${notThis} ${filter}
         ORDER BY id ${order} LIMIT 1`);
       if (row) return row;
     }

@@ -51,6 +51,8 @@ export interface StoryCard {
   beenThereCount: number;
   commentCount: number;
   publishedAt: number;
+  /** When the author last added a follow-up, or null: cards and feeds say "updated". */
+  followedUpAt: number | null;
 }
 
 export interface StoryView extends StoryCard {
@@ -287,6 +289,7 @@ export function getStoryById(db: Db, id: number, options: ReadOptions = {}): Sto
     beenThereCount: row.beenThereCount,
     commentCount: row.commentCount,
     publishedAt: row.publishedAt,
+    followedUpAt: row.followedUpAt,
     bodyHtml: row.bodyHtml,
     bodyMarkdown: row.bodyMarkdown,
     facts: {
@@ -342,7 +345,7 @@ function topLessonsForStories(db: Db, storyIds: number[]): Map<number, StoryCard
 type CardRow = Pick<
   Story,
   'id' | 'slug' | 'title' | 'experience' | 'outcome' | 'contentNotes' | 'beenThereCount' | 'commentCount' | 'publishedAt'
->;
+> & { followedUpAt?: number | null };
 
 const cardColumns = {
   id: stories.id,
@@ -354,6 +357,7 @@ const cardColumns = {
   beenThereCount: stories.beenThereCount,
   commentCount: stories.commentCount,
   publishedAt: stories.publishedAt,
+  followedUpAt: stories.followedUpAt,
 };
 
 /** Turns story rows into cards with their tags and top lesson: two queries for the whole page. */
@@ -363,6 +367,7 @@ export function hydrateCards(db: Db, rows: CardRow[]): StoryCard[] {
   const top = topLessonsForStories(db, ids);
   return rows.map((row) => ({
     ...row,
+    followedUpAt: row.followedUpAt ?? null,
     url: storyPath(row),
     tags: tags.get(row.id) ?? [],
     topLesson: top.get(row.id) ?? null,
@@ -387,6 +392,8 @@ export interface FeedQuery {
   order?: FeedOrder;
   failureTypeId?: number;
   experience?: string;
+  /** Only stories that ended in one of these outcomes (the `?outcome=` filter). */
+  outcomes?: string[];
   /** Stories carrying any of these content notes are left out (a reader's choice). */
   hideContentNotesMask?: number;
   cursor?: Cursor | null;
@@ -412,6 +419,7 @@ export function listFeed(db: Db, query: FeedQuery = {}): FeedPage {
 
   const conditions: SQL[] = [eq(stories.state, 'visible')];
   if (query.experience) conditions.push(eq(stories.experience, query.experience));
+  if (query.outcomes?.length) conditions.push(inArray(stories.outcome, query.outcomes));
   if (query.hideContentNotesMask) conditions.push(sql`(${stories.contentNotes} & ${query.hideContentNotesMask}) = 0`);
 
   let rows: CardRow[];

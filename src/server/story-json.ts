@@ -3,6 +3,7 @@ import type { Db } from './db';
 import { getStoryById } from './stories';
 import { listThread } from './comments';
 import { isoDate, publicEditedAt } from '../lib/dates';
+import { listFollowUps } from './follow-ups';
 
 export function storyJson(db: Db, id: number, origin: string) {
   const story = getStoryById(db, id);
@@ -15,6 +16,7 @@ export function storyJson(db: Db, id: number, origin: string) {
     html: comment.state === 'visible' ? comment.html : '',
     deleted: comment.state !== 'visible',
     created: isoDate(comment.createdAt),
+    edited: comment.state === 'visible' && comment.editedAt ? isoDate(comment.editedAt) : null,
   }));
   const edited = publicEditedAt(story.editedAt, story.publishedAt);
   return {
@@ -29,6 +31,7 @@ export function storyJson(db: Db, id: number, origin: string) {
     created: isoDate(story.publishedAt),
     edited: edited === null ? null : isoDate(edited),
     beenThere: story.beenThereCount,
+    followUps: listFollowUps(db, id).map((followUp) => ({ html: followUp.html, created: isoDate(followUp.createdAt) })),
     comments,
   };
 }
