@@ -5,7 +5,7 @@
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
 import { readForm, formText } from '../server/http';
-import { ServiceError, httpStatusFor } from '../server/errors';
+import { ServiceError, httpStatusFor, busyAsServiceError } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { ensureActor, cookieOptions } from '../server/visitor';
 import { createStory, deleteStory, updateStory, disownStory } from '../server/stories';
@@ -35,6 +35,7 @@ export type StoryFormOutcome =
     };
 
 function failure(error: unknown, values: StoryFormValues): StoryFormOutcome {
+  error = busyAsServiceError(error);
   if (error instanceof ServiceError) {
     const errors: FieldErrors = error.field ? { [error.field]: error.message } : {};
     return {
@@ -144,7 +145,8 @@ export async function handleManageAction(context: APIContext, storyId: number, s
       return { kind: 'redirect', location: `${context.url.pathname}?disowned=1` };
     }
     return { kind: 'error', status: 400, message: 'Choose edit, delete or disown.' };
-  } catch (error) {
+  } catch (caught) {
+    const error = busyAsServiceError(caught);
     if (error instanceof ServiceError) return { kind: 'error', status: httpStatusFor(error.code), message: error.message };
     throw error;
   }

@@ -4,7 +4,8 @@
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { comments, stories, type Comment } from '../../db/schema';
-import type { Db } from './db';
+import { forgetDeletedText, type Db } from './db';
+import { forgetReportsOnComment } from './deleted-text';
 import { ServiceError } from './errors';
 import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
 import { authorBelongsToUser, pseudonymFor } from './authors';
@@ -131,7 +132,9 @@ export function removeComment(db: Db, commentId: number): void {
         .where(eq(stories.id, comment.storyId))
         .run();
     }
+    forgetReportsOnComment(tx as unknown as Db, commentId);
   });
+  forgetDeletedText(db);
 }
 
 /** Deletes the actor's own comment; someone else's is refused. */
