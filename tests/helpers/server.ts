@@ -171,13 +171,19 @@ export interface TestProxy {
  */
 export async function startAppendingProxy(
   target: string,
-  options: { publicHost: string; scheme?: 'http' | 'https'; forwardHeaders?: boolean },
+  options: {
+    publicHost: string;
+    scheme?: 'http' | 'https';
+    forwardHeaders?: boolean;
+    /** The address it reports for whoever connects (default: the socket's), to stand for distinct people. */
+    clientAddress?: string;
+  },
 ): Promise<TestProxy> {
   const forward = options.forwardHeaders ?? true;
   const server = http.createServer((req, res) => {
     const headers = { ...req.headers, host: options.publicHost };
     if (forward) {
-      const seen = req.socket.remoteAddress ?? '';
+      const seen = options.clientAddress ?? req.socket.remoteAddress ?? '';
       headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${seen}` : seen;
       headers['x-forwarded-proto'] = options.scheme ?? 'http';
     }

@@ -114,19 +114,24 @@ describe('TRUST_PROXY=1 behind a proxy that appends to X-Forwarded-For', () => {
 });
 
 describe('TRUST_PROXY=2: two proxies, each appending', () => {
-  it('uses the entry the outer proxy appended, not one the client sent', async () => {
+  it('keys limits on the entry the outer proxy appended, not on one the client sent nor on the inner proxy', async () => {
     const server = await startServer({ TRUST_PROXY: '2', RATE_LIMIT: 'on', RATE_LIMIT_POST_STORY: '2/3600' });
-    const inner = await startAppendingProxy(server.origin, { publicHost: new URL(server.origin).host });
-    const outer = await startAppendingProxy(inner.origin, { publicHost: new URL(server.origin).host });
+    const host = new URL(server.origin).host;
+    const inner = await startAppendingProxy(server.origin, { publicHost: host });
+    const outerSeesA = await startAppendingProxy(inner.origin, { publicHost: host, clientAddress: '192.0.2.7' });
+    const outerSeesB = await startAppendingProxy(inner.origin, { publicHost: host, clientAddress: '192.0.2.8' });
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i++) {
-        const cheat = new Browser(outer.origin, { origin: server.origin, 'x-forwarded-for': `198.51.100.${i + 1}` });
+      for (let i = 0; i < 3; i++) {
+        const cheat = new Browser(outerSeesA.origin, { origin: server.origin, 'x-forwarded-for': `198.51.100.${i + 1}` });
         statuses.push((await cheat.post('/new', storyFormFields())).status);
       }
-      expect(statuses).toEqual([303, 303, 429, 429]);
+      expect(statuses).toEqual([303, 303, 429]);
+      const someoneElse = new Browser(outerSeesB.origin, { origin: server.origin });
+      expect((await someoneElse.post('/new', storyFormFields())).status).toBe(303);
     } finally {
-      await outer.stop();
+      await outerSeesA.stop();
+      await outerSeesB.stop();
       await inner.stop();
       await server.stop();
     }
