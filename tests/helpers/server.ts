@@ -181,7 +181,7 @@ export async function startAppendingProxy(
 ): Promise<TestProxy> {
   const forward = options.forwardHeaders ?? true;
   const server = http.createServer((req, res) => {
-    const headers = { ...req.headers, host: options.publicHost };
+    const headers: http.OutgoingHttpHeaders = { ...req.headers, host: options.publicHost };
     if (forward) {
       const seen = options.clientAddress ?? req.socket.remoteAddress ?? '';
       headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${seen}` : seen;
