@@ -37,6 +37,8 @@ export interface OpenOptions {
  * waitForWriteLock(), and reads never need the lock (WAL).
  */
 const BUSY_TIMEOUT_MS = 200;
+/** While opening (migrations, demo stories) nobody is waiting yet, and another process may be doing the same. */
+const OPEN_BUSY_TIMEOUT_MS = 10_000;
 /** After a checkpoint the write-ahead log is cut back to this size, so it cannot grow for ever. */
 const WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
 
@@ -80,11 +82,12 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   // Deleted text is overwritten with zeros in the file, not left in free pages.
   sqlite.pragma('secure_delete = ON');
   sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
-  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  sqlite.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
   const db = drizzle(sqlite, { schema }) as Db;
   migrate(db, { migrationsFolder: findMigrationsFolder() });
   ensureFailureTypes(db);
   if (options.seedDemo) seedDemoContent(db);
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return db;
 }
 
@@ -102,13 +105,23 @@ export function getDb(): Db {
       if (error instanceof DatabaseOpenError) processEvents.emit(DATABASE_FAILED, { path: error.path, reason: error.reason });
       throw error;
     }
-    const demoStoriesAdded = process.env.SEED_DEMO !== '0' ? seedDemoContent(db) : 0;
+    const demoStoriesAdded = process.env.SEED_DEMO !== '0' ? seedWhileOpening(db) : 0;
     const storyCount = (db.$client.prepare('SELECT count(*) AS n FROM stories').get() as { n: number }).n;
     shared = db;
     processEvents.emit(DATABASE_OPENED, { path: resolve(databasePath()), storyCount, demoStoriesAdded });
     processEvents.once(SHUTDOWN, closeSharedDatabase);
   }
   return shared;
+}
+
+/** Seeds with the patience of opening: other processes may be starting at the same moment. */
+function seedWhileOpening(db: Db): number {
+  db.$client.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
+  try {
+    return seedDemoContent(db);
+  } finally {
+    db.$client.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
 }
 
 /** Checkpoints and closes the process-wide connection (at shutdown); the WAL file goes with it. */
