@@ -127,7 +127,8 @@ describe('another process holding the write lock', () => {
 
   it('still serves /healthz, the feed, a story and a logged-in page', async () => {
     await whileLocked(async () => {
-      for (const path of ['/healthz', '/', storyUrl]) expect((await fetch(`${server.origin}${path}`)).status).toBe(200);
+      const pages = ['/healthz', '/', storyUrl, '/tags', '/lessons', '/search?q=restart', '/rss.xml', '/sitemap.xml', '/about', '/mod/log'];
+      for (const path of pages) expect((await fetch(`${server.origin}${path}`)).status, path).toBe(200);
       const me = await member.get('/me');
       expect(me.status).toBe(200);
     });
@@ -152,6 +153,18 @@ describe('another process holding the write lock', () => {
       const page = await answer.text();
       expect(page).toContain(typed);
       expect(page).toContain('send this again in a few seconds');
+    });
+  });
+
+  it('answers a story it cannot publish with 503 and the whole form as typed', async () => {
+    await whileLocked(async () => {
+      const fields = storyFormFields({ title: 'The cron job that ran during the backup window' });
+      const answer = await new Browser(server.origin).post('/new', fields);
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get('retry-after')).toBeTruthy();
+      const page = await answer.text();
+      expect(page).toContain('value="The cron job that ran during the backup window"');
+      expect(page).toContain('Put the role in the shell prompt');
     });
   });
 
