@@ -115,9 +115,9 @@ function shutDownOn(server, signal) {
 }
 
 function describeDatabase(info) {
-  if (!info) return 'Database: not opened yet.';
-  const seeded = info.demoStoriesAdded > 0 ? `${info.demoStoriesAdded} demo stories added` : 'no demo stories added';
-  return `Database: ${info.path} (${info.storyCount} stories; ${seeded}).`;
+  if (!info) return 'Database: not opened yet';
+  const seeded = info.demoStoriesAdded > 0 ? `${info.demoStoriesAdded} demo stories added now` : 'no demo stories added';
+  return `Database: ${info.path} (${info.storyCount} stories, ${seeded})`;
 }
 
 async function openDatabaseNow(base) {
@@ -137,6 +137,5 @@ server.listen(port, host, async () => {
   const base = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : shown}:${server.address().port}`;
   await openDatabaseNow(base);
   console.log(`Rite of Passage is ready at ${base}`);
-  console.log(describeAddresses(settings));
-  console.log(describeDatabase(database));
+  for (const line of [...describeAddresses(settings), describeDatabase(database)]) console.log(`  ${line}`);
 });

@@ -113,12 +113,14 @@ export function applyRequestOrigin(req, settings) {
   return origin;
 }
 
-/** What the start-up message says about addresses. */
+/** The start-up lines about addresses. */
 export function describeAddresses(settings) {
-  const names = [...settings.hostnames].join(', ');
-  const publicAddress = settings.siteUrl ? `public address ${settings.siteUrl.origin}` : 'no SITE_URL set, links name the host asked for';
-  const proxy = settings.trustedProxies
-    ? `trusting ${settings.trustedProxies} proxy hop(s) for X-Forwarded-For/-Proto/-Host`
-    : 'no proxy trusted (X-Forwarded-* ignored)';
-  return `Answers to host names: ${names} (${publicAddress}; ${proxy}).`;
+  const hops = settings.trustedProxies;
+  return [
+    `Public address: ${settings.siteUrl ? settings.siteUrl.origin : 'not set (SITE_URL); links name the host each request asked for'}`,
+    `Answers to host names: ${[...settings.hostnames].join(', ')}`,
+    hops
+      ? `Trusted proxies: ${hops} (client address = the X-Forwarded-For entry ${hops === 1 ? 'the proxy' : `the proxy ${hops} hops out`} appended)`
+      : 'Trusted proxies: none (X-Forwarded-* headers are ignored; TRUST_PROXY=1 behind nginx)',
+  ];
 }

@@ -27,7 +27,7 @@ describe('a public host name set when the server starts (SITE_URL)', () => {
 
   it('says at start which addresses it answers to, where the database is and that demo stories were added', () => {
     expect(server.output()).toContain('stories.example.org');
-    expect(server.output()).toContain(`public address ${PUBLIC}`);
+    expect(server.output()).toContain(`Public address: ${PUBLIC}`);
     expect(server.output()).toContain(server.databasePath);
     expect(server.output()).toMatch(/34 demo stories added/);
   });
