@@ -6,8 +6,8 @@ import { defineMiddleware } from 'astro:middleware';
 import { applySecurityHeaders, isSameOriginRequest } from './server/http';
 import { LIMITS } from './lib/limits';
 import { identifyUser } from './server/auth/session';
-import { getDb, waitForWriteLock, isDatabaseBusy } from './server/db';
-import { BUSY_RETRY_AFTER_SECONDS } from './server/errors';
+import { getDb, waitForWriteLock } from './server/db';
+import { BUSY_RETRY_AFTER_SECONDS, isDatabaseBusy } from './server/errors';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** A write waits this long (without blocking anyone) for another process to release the database. */

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import * as schema from '../../db/schema';
 import { ensureFailureTypes, seedDemoContent } from './seed';
 import { databasePath } from './config';
+import { isDatabaseBusy } from './errors';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -134,12 +135,6 @@ export function closeSharedDatabase(): void {
   } finally {
     db.$client.close();
   }
-}
-
-/** Whether an error is SQLite saying another connection holds the lock it needed. */
-export function isDatabaseBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
- * Expected failures that services raise and actions turn into 4xx answers with a message.
- * Anything else is unexpected: it reaches the 500 page and the log, never the person.
+ * Expected failures that services raise and actions turn into 4xx answers with a message (503
+ * while another process holds the database). Anything else is unexpected: it reaches the 500
+ * page and the log, never the person.
  */
-import { isDatabaseBusy } from './db';
 
 export type ServiceErrorCode = 'invalid' | 'not_found' | 'forbidden' | 'conflict' | 'too_large' | 'rate_limited' | 'busy';
 
@@ -37,6 +37,12 @@ export function httpStatusFor(code: ServiceErrorCode): number {
     case 'busy':
       return 503;
   }
+}
+
+/** Whether an error is SQLite saying another connection holds the lock it needed. */
+export function isDatabaseBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
 /** Seconds a person is asked to wait when another process holds the database's write lock. */

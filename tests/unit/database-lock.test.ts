@@ -2,10 +2,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { createTestDb, type TestDb } from '../helpers/db';
-import { waitForWriteLock, isDatabaseBusy, writeUnlessBusy } from '../../src/server/db';
+import { waitForWriteLock, writeUnlessBusy } from '../../src/server/db';
 import { registerUser } from '../../src/server/accounts';
 import { createAuthSession, readSessionToken, validateSessionToken, SESSION_ABSOLUTE_LIFETIME_MS } from '../../src/server/auth/session';
-import { busyAsServiceError, ServiceError, httpStatusFor } from '../../src/server/errors';
+import { busyAsServiceError, isDatabaseBusy, ServiceError, httpStatusFor } from '../../src/server/errors';
 
 let t: TestDb;
 let backup: Database.Database;

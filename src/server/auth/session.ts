@@ -5,7 +5,8 @@
 import type { APIContext, AstroCookies } from 'astro';
 import { luciaFor, SESSION_SLIDING_DAYS } from './lucia';
 import { randomToken, sha256Hex, looksLikeToken } from '../crypto';
-import { getDb, isDatabaseBusy, writeUnlessBusy, type Db } from '../db';
+import { getDb, writeUnlessBusy, type Db } from '../db';
+import { isDatabaseBusy } from '../errors';
 import { authSessions, users } from '../../../db/schema';
 import { eq } from 'drizzle-orm';
 
