@@ -2,13 +2,11 @@
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 
-// Host names this site answers to. Astro trusts the Host header only for these (otherwise every
-// URL it builds says "localhost"), which also keeps Host-header poisoning out of canonical links.
-// Add your public name at build time: SITE_HOSTNAMES=stories.example.org npm run build
-const allowedDomains = ['localhost', '127.0.0.1', ...(process.env.SITE_HOSTNAMES ?? '').split(',')]
-  .map((hostname) => hostname.trim())
-  .filter(Boolean)
-  .map((hostname) => ({ hostname }));
+// Astro fixes its trusted host names when the site is built; ours are set when the server starts
+// (SITE_URL, SITE_HOSTNAMES). So Astro accepts any host name over http or https here, and
+// scripts/serve.mjs (scripts/lib/request-origin.mjs) replaces a Host we do not answer to, and every
+// X-Forwarded-* header a client made up, before Astro sees the request. Serve with `npm run serve`.
+const allowedDomains = [{ protocol: 'http' }, { protocol: 'https' }];
 
 export default defineConfig({
   output: 'server',

@@ -1,22 +1,55 @@
 // npm run serve: start the already-built server (HOST and PORT respected; defaults localhost:4321).
 //
-// We run Astro's handler in our own HTTP server for one reason: Astro takes the client address
-// from X-Forwarded-For whenever it is present, so anyone could pick a fresh "address" per request
-// and walk around the per-address rate limits. Unless TRUST_PROXY=1 says a reverse proxy sets that
-// header, we drop it and the socket address is used.
+// We run Astro's handler in our own HTTP server because some decisions belong to the moment the
+// server starts, not to the build:
+// - which host names the site answers to (SITE_URL, SITE_HOSTNAMES) and which address a client has
+//   (TRUST_PROXY=N: the entry our own proxies appended to X-Forwarded-For, never one a client sent);
+//   see scripts/lib/request-origin.mjs;
+// - headers for the static files the node adapter sends before any middleware (HSTS, CSP, nosniff);
+// - clear one-line errors at start (port taken, database unusable) and a clean database close on
+//   SIGTERM/SIGINT, so no deleted text stays behind in the write-ahead log.
 //
 // The server migrates the database (and fills an empty one with demo stories) when it opens it;
 // we open it straight away through /healthz so the first visitor does not wait for that.
 import { existsSync } from 'node:fs';
 import http from 'node:http';
+import { readSiteSettings, applyRequestOrigin, describeAddresses, SettingError } from './lib/request-origin.mjs';
+import { applyBaselineHeaders, staticPathPrefixes } from './lib/response-headers.mjs';
+
+// Process events shared with src/server/db.ts (the database lives inside the Astro bundle).
+const DATABASE_OPENED = 'rite-of-passage:database-opened';
+const DATABASE_FAILED = 'rite-of-passage:database-failed';
+const SHUTDOWN = 'rite-of-passage:shutdown';
+
+// Idle keep-alive connections close after 65 s: longer than a proxy's usual 60 s, so the proxy
+// always gives up on a reused connection first and never sends a request into one we are closing.
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+const HEADERS_TIMEOUT_MS = 66_000;
+const REQUEST_TIMEOUT_MS = 90_000;
+/** A socket with no traffic at all for this long is closed, whatever state it is in. */
+const SOCKET_IDLE_TIMEOUT_MS = 120_000;
+/** On SIGTERM, requests under way get this long to finish before the database is closed anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function fail(message) {
+  console.error(message);
+  process.exit(1);
+}
 
 if (!existsSync('dist/server/entry.mjs')) {
-  console.error('No build found. Run `npm start` (builds, then serves) or `npm run build` first.');
-  process.exit(1);
+  fail('No build found. Run `npm start` (builds, then serves) or `npm run build` first.');
 }
 const host = process.env.HOST ?? 'localhost';
 const port = Number(process.env.PORT ?? 4321);
-const trustProxy = process.env.TRUST_PROXY === '1';
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT="${process.env.PORT}" is not a port number (0–65535).`);
+
+let settings;
+try {
+  settings = readSiteSettings(process.env);
+} catch (error) {
+  if (error instanceof SettingError) fail(error.message);
+  throw error;
+}
 
 // A page that fails to render is logged with its URL; for /manage/{token} that would write a private
 // token into the log. Logs keep the path shape and lose the token.
@@ -27,33 +60,82 @@ for (const method of ['log', 'info', 'warn', 'error']) {
     original(...args.map((arg) => (typeof arg === 'string' ? arg.replace(MANAGE_TOKEN, '/manage/[token]') : arg)));
 }
 
+let database = null;
+process.once(DATABASE_OPENED, (info) => (database = info));
+process.once(DATABASE_FAILED, ({ path, reason }) =>
+  fail(`Cannot use the database at ${path}: ${reason}. Set DATABASE_PATH to a file in a folder this user can write to.`),
+);
+
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const { handler } = await import('../dist/server/entry.mjs');
+const staticPrefixes = staticPathPrefixes();
 
-const server = http.createServer((req, res) => {
-  if (!trustProxy) {
-    delete req.headers['x-forwarded-for'];
-    delete req.headers['x-forwarded-host'];
-    delete req.headers['x-forwarded-proto'];
-    delete req.headers['x-forwarded-port'];
-  }
+function handleRequest(req, res) {
+  const { protocol } = applyRequestOrigin(req, settings);
+  applyBaselineHeaders(res, (req.url ?? '/').split('?')[0], protocol, staticPrefixes);
   handler(req, res);
-});
-// Slow or idle clients must not hold sockets forever.
-server.requestTimeout = 30_000;
-server.headersTimeout = 15_000;
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => server.close(() => process.exit(0)));
 }
+
+function createSiteServer() {
+  const server = http.createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS }, handleRequest);
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.setTimeout(SOCKET_IDLE_TIMEOUT_MS, (socket) => socket.destroy());
+  server.on('error', (error) => fail(listenErrorMessage(error)));
+  return server;
+}
+
+function listenErrorMessage(error) {
+  const where = `${host}:${port}`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return `Port ${port} on ${host} is already in use (is the site already running?). Stop the other program, or choose another port: PORT=${port + 1} npm run serve`;
+    case 'EACCES':
+      return `Not allowed to listen on ${where} (ports below 1024 need extra rights). Use a port of 1024 or more, e.g. PORT=4321, behind a reverse proxy.`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return `HOST=${host} is not an address of this machine. Use localhost, 0.0.0.0 (every interface) or one of this machine's addresses.`;
+    default:
+      return `Could not listen on ${where}: ${error.message}`;
+  }
+}
+
+function shutDownOn(server, signal) {
+  process.once(signal, () => {
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      process.emit(SHUTDOWN);
+      process.exit(0);
+    };
+    server.close(finish);
+    server.closeIdleConnections();
+    setTimeout(finish, SHUTDOWN_GRACE_MS).unref();
+  });
+}
+
+function describeDatabase(info) {
+  if (!info) return 'Database: not opened yet';
+  const seeded = info.demoStoriesAdded > 0 ? `${info.demoStoriesAdded} demo stories added now` : 'no demo stories added';
+  return `Database: ${info.path} (${info.storyCount} stories, ${seeded})`;
+}
+
+async function openDatabaseNow(base) {
+  try {
+    const response = await fetch(`${base}/healthz`);
+    if (!response.ok) fail(`The database could not be opened (health check answered ${response.status}); see the message above.`);
+  } catch (error) {
+    fail(`Could not reach the server to open the database: ${error.message}`);
+  }
+}
+
+const server = createSiteServer();
+for (const signal of ['SIGINT', 'SIGTERM']) shutDownOn(server, signal);
 
 server.listen(port, host, async () => {
   const shown = host.includes(':') ? `[${host}]` : host;
-  const base = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : shown}:${port}`;
-  try {
-    const response = await fetch(`${base}/healthz`);
-    console.log(response.ok ? `Rite of Passage is ready at ${base}` : `Database check failed (${response.status}); see the log above.`);
-  } catch (error) {
-    console.error('Could not reach the server to open the database:', error.message);
-  }
+  const base = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : shown}:${server.address().port}`;
+  await openDatabaseNow(base);
+  console.log(`Rite of Passage is ready at ${base}`);
+  for (const line of [...describeAddresses(settings), describeDatabase(database)]) console.log(`  ${line}`);
 });

@@ -6,8 +6,12 @@ import { defineMiddleware } from 'astro:middleware';
 import { applySecurityHeaders, isSameOriginRequest } from './server/http';
 import { LIMITS } from './lib/limits';
 import { identifyUser } from './server/auth/session';
+import { getDb, waitForWriteLock } from './server/db';
+import { BUSY_RETRY_AFTER_SECONDS, isDatabaseBusy } from './server/errors';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** A write waits this long (without blocking anyone) for another process to release the database. */
+const WRITE_LOCK_WAIT_MS = 3_000;
 
 function plainResponse(status: number, message: string): Response {
   return new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
@@ -24,8 +28,19 @@ export const onRequest = defineMiddleware(async (context, next) => {
   } else {
     context.locals.user = null;
     context.locals.authSession = null;
-    await identifyUser(context);
-    response = await next();
+    if (!SAFE_METHODS.has(request.method)) await waitForWriteLock(getDb(), WRITE_LOCK_WAIT_MS);
+    try {
+      await identifyUser(context);
+      response = await next();
+    } catch (error) {
+      // Forms answer a busy database themselves, keeping what was typed; this covers the rest.
+      if (!isDatabaseBusy(error)) throw error;
+      response = plainResponse(503, 'The site is busy with maintenance for a moment. Please try again in a few seconds.');
+    }
+    if (response.status === 503 && !response.headers.has('retry-after')) {
+      response = new Response(response.body, response);
+      response.headers.set('Retry-After', String(BUSY_RETRY_AFTER_SECONDS));
+    }
   }
   // Responses from redirects can be immutable; copy when needed.
   try {

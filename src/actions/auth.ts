@@ -6,7 +6,7 @@
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
 import { readForm, formText, parseId } from '../server/http';
-import { ServiceError, httpStatusFor } from '../server/errors';
+import { ServiceError, httpStatusFor, busyAsServiceError } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { rateLimiter } from '../server/rate-limit';
 import { authenticate, changePassword, deleteAccount, registerUser, listOwnContent } from '../server/accounts';
@@ -23,6 +23,7 @@ export type AuthFormOutcome =
   | { kind: 'form'; status: number; errors: Record<string, string>; values: Record<string, string>; message: string | null; retryAfterSeconds?: number };
 
 function toForm(error: unknown, values: Record<string, string>): AuthFormOutcome {
+  error = busyAsServiceError(error);
   if (error instanceof ServiceError) {
     return {
       kind: 'form',

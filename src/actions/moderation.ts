@@ -2,7 +2,7 @@
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
 import { readForm, formText, parseId } from '../server/http';
-import { ServiceError, httpStatusFor } from '../server/errors';
+import { ServiceError, httpStatusFor, busyAsServiceError } from '../server/errors';
 import { clientKey, enforceRateLimit } from '../server/abuse';
 import { decide, redactContent, DECISIONS, type Decision } from '../server/moderation';
 
@@ -27,7 +27,8 @@ export async function handleModerationPost(context: APIContext): Promise<ModOutc
     if (!DECISIONS.includes(decision)) throw new ServiceError('invalid', 'Choose dismiss, hide, restore or delete.');
     decide(db, { targetType, targetId, decision, note: formText(form, 'note') });
     return { kind: 'redirect', location: `/mod?done=${decision}` };
-  } catch (error) {
+  } catch (caught) {
+    const error = busyAsServiceError(caught);
     if (error instanceof ServiceError) {
       return { kind: 'error', status: httpStatusFor(error.code), message: error.message, retryAfterSeconds: error.retryAfterSeconds };
     }

@@ -6,7 +6,7 @@
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
 import { readForm, formText, parseId } from '../server/http';
-import { ServiceError, httpStatusFor } from '../server/errors';
+import { ServiceError, httpStatusFor, busyAsServiceError } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { ensureActor } from '../server/visitor';
 import { toggleBeenThere, toggleHelpful } from '../server/reactions';
@@ -126,7 +126,8 @@ export async function handleStoryPagePost(context: APIContext, story: { id: numb
     }
 
     throw new ServiceError('invalid', 'That action is not known. Please use the buttons on the page.');
-  } catch (error) {
+  } catch (caught) {
+    const error = busyAsServiceError(caught);
     if (error instanceof ServiceError) {
       const status = httpStatusFor(error.code);
       if (wantsJson) return { kind: 'json', status, body: { error: error.message }, retryAfterSeconds: error.retryAfterSeconds };

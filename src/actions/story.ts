@@ -5,7 +5,7 @@
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
 import { readForm, formText } from '../server/http';
-import { ServiceError, httpStatusFor } from '../server/errors';
+import { ServiceError, httpStatusFor, busyAsServiceError } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { ensureActor, cookieOptions } from '../server/visitor';
 import { createStory, deleteStory, updateStory, disownStory } from '../server/stories';
@@ -36,6 +36,7 @@ export type StoryFormOutcome =
     };
 
 function failure(error: unknown, values: StoryFormValues): StoryFormOutcome {
+  error = busyAsServiceError(error);
   if (error instanceof ServiceError) {
     const errors: FieldErrors = error.field ? { [error.field]: error.message } : {};
     return {
@@ -137,7 +138,8 @@ export async function handleFollowUp(context: APIContext, storyId: number): Prom
     enforceRateLimit('comment', clientKey(context));
     addFollowUp(getDb(), storyId, value);
     return { kind: 'redirect', location: `${context.url.pathname}?followup=added#follow-ups` };
-  } catch (error) {
+  } catch (caught) {
+    const error = busyAsServiceError(caught);
     if (error instanceof ServiceError) return { kind: 'form', status: httpStatusFor(error.code), value, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
     throw error;
   }
@@ -170,7 +172,8 @@ export async function handleManageAction(context: APIContext, storyId: number, s
       return { kind: 'redirect', location: `${context.url.pathname}?disowned=1` };
     }
     return { kind: 'error', status: 400, message: 'Choose edit, delete or disown.' };
-  } catch (error) {
+  } catch (caught) {
+    const error = busyAsServiceError(caught);
     if (error instanceof ServiceError) {
       return { kind: 'error', status: httpStatusFor(error.code), message: error.message, retryAfterSeconds: error.retryAfterSeconds };
     }

@@ -18,7 +18,17 @@ export function plural(count: number, one: string, many = `${one}s`): string {
 export function safeReturnPath(value: string | null | undefined, fallback: string): string {
   if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
   if (/[\u0000-\u001f]/.test(value) || value.length > 500) return fallback;
-  return value;
+  // Parsed, then written back percent-encoded: a Location header carries only ASCII (a raw "€"
+  // would fail after the write was done), and the parse proves the target stays on this site.
+  const base = 'http://same-site.invalid';
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== base) return fallback;
+  return url.pathname + url.search + url.hash;
 }
 
 /** "1 story and 2 comments": what a browser wrote without an account, for the offer to link it. */

@@ -4,7 +4,8 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { authors, comments, lessonVotes, lessons, stories, storyReactions, users, type User } from '../../db/schema';
-import type { Db } from './db';
+import { forgetDeletedText, type Db } from './db';
+import { forgetReportsOnStories } from './deleted-text';
 import { ServiceError } from './errors';
 import { hashPassword, verifyPassword, verifyAgainstDummy } from './auth/password';
 import { invalidateUserSessions } from './auth/session';
@@ -109,6 +110,8 @@ export async function deleteAccount(db: Db, userId: string, options: { keepConte
       } else {
         const ownComments = tx.select({ id: comments.id }).from(comments).where(inArray(comments.authorId, authorIds)).all();
         for (const comment of ownComments) removeComment(txDb, comment.id);
+        const ownStories = tx.select({ id: stories.id }).from(stories).where(inArray(stories.authorId, authorIds)).all();
+        forgetReportsOnStories(txDb, ownStories.map((story) => story.id));
         tx.delete(stories).where(inArray(stories.authorId, authorIds)).run();
       }
       // Reactions cascade with their authors; counts are then recounted from the rows.
@@ -128,6 +131,7 @@ export async function deleteAccount(db: Db, userId: string, options: { keepConte
     }
     tx.delete(users).where(eq(users.id, userId)).run();
   });
+  forgetDeletedText(db);
 }
 
 export interface MyStory {

@@ -4,7 +4,8 @@
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { comments, stories, type Comment } from '../../db/schema';
-import type { Db } from './db';
+import { forgetDeletedText, type Db } from './db';
+import { forgetReportsOnComment } from './deleted-text';
 import { ServiceError } from './errors';
 import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
 import { authorBelongsToUser, pseudonymFor } from './authors';
@@ -133,7 +134,9 @@ export function removeComment(db: Db, commentId: number): void {
         .where(eq(stories.id, comment.storyId))
         .run();
     }
+    forgetReportsOnComment(tx as unknown as Db, commentId);
   });
+  forgetDeletedText(db);
 }
 
 /** Deletes the actor's own comment; someone else's is refused. */
@@ -165,6 +168,8 @@ export function editOwnComment(db: Db, commentId: number, actor: Actor, body: st
   }
   const html = renderComment(body);
   db.update(comments).set({ bodyMarkdown: body, bodyHtml: html, editedAt: now }).where(eq(comments.id, commentId)).run();
+  // The words edited away must not linger in the write-ahead log either.
+  forgetDeletedText(db);
   return { storyId: comment.storyId };
 }
 

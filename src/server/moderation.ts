@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { comments, moderationActions, reports, stories } from '../../db/schema';
-import type { Db } from './db';
+import { forgetDeletedText, type Db } from './db';
 import { ServiceError } from './errors';
 import { deleteStory } from './stories';
 import { removeComment } from './comments';
@@ -160,6 +160,7 @@ export function decide(
     closeReports(txDb, targetType, targetId);
     logAction(txDb, targetType, targetId, decision, reason, now);
   });
+  if (decision === 'delete') forgetDeletedText(db);
 }
 
 /**
@@ -194,6 +195,8 @@ export function redactContent(
     }
     logAction(tx as unknown as Db, input.targetType, input.targetId, 'redact', reason, now);
   });
+  // The original wording is deleted text: it must not stay readable in the write-ahead log.
+  forgetDeletedText(db);
 }
 
 export interface LogEntry {

@@ -12,7 +12,8 @@ import {
   storyFailureTypes,
   type Story,
 } from '../../db/schema';
-import type { Db } from './db';
+import { forgetDeletedText, type Db } from './db';
+import { forgetReportsOnStories } from './deleted-text';
 import { ServiceError } from './errors';
 import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
 import { randomToken, sha256Hex, looksLikeToken, randomPublicId } from './crypto';
@@ -206,13 +207,22 @@ export function updateStory(db: Db, id: number, input: CreateStoryInput, now = D
     });
     if (unused.size > 0) tx.delete(lessons).where(inArray(lessons.id, [...unused.keys()])).run();
   });
+  // The words an edit removed are deleted text too.
+  forgetDeletedText(db);
   return { url: storyPath({ id, slug: slugify(input.title) }) };
 }
 
-/** Deletes a story for real: its text, lessons, comments and reactions go with it. */
+/**
+ * Deletes a story for real: its text, lessons, comments and reactions go with it, reports about it
+ * are closed with their quotes cleared, and the write-ahead log is emptied of the old pages.
+ */
 export function deleteStory(db: Db, id: number): boolean {
-  const result = db.delete(stories).where(eq(stories.id, id)).run();
-  return result.changes > 0;
+  const deleted = db.transaction((tx) => {
+    forgetReportsOnStories(tx as unknown as Db, [id]);
+    return tx.delete(stories).where(eq(stories.id, id)).run().changes > 0;
+  });
+  forgetDeletedText(db);
+  return deleted;
 }
 
 /**

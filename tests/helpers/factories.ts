@@ -33,3 +33,18 @@ export function makeStory(db: Db, overrides: Partial<CreateStoryInput> = {}, opt
     now: options.now,
   });
 }
+
+/** The /new form's fields for a story that publishes, as a browser sends them. */
+export function storyFormFields(overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> {
+  counter += 1;
+  return {
+    title: `I restarted the primary instead of the replica ${counter}`,
+    body: '## What happened\n\nDuring a quiet afternoon I ran the restart against the wrong host and the checkout page went down for twenty minutes.\n\n## What I learned\n\nCheck twice.',
+    tags: ['database', 'deploy'],
+    lessons: 'Put the role in the shell prompt\nPractise failovers on purpose',
+    experience: '1-2',
+    outcome: 'talk',
+    intent: 'publish',
+    ...overrides,
+  };
+}

@@ -5,7 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,6 +15,8 @@ export interface TestServer {
   databasePath: string;
   dataDir: string;
   output: () => string;
+  /** Sends SIGTERM and waits for the exit (the data folder stays, to be inspected); the exit code. */
+  shutdown: () => Promise<number | null>;
   stop: () => Promise<void>;
 }
 
@@ -56,7 +59,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   for (;;) {
     try {
       const response = await fetch(`${origin}/healthz`);
-      if (response.ok) break;
+      // The start-up summary is printed once the server's own first health check is done.
+      if (response.ok && log.includes('is ready at')) break;
     } catch {
       // not listening yet
     }
@@ -65,16 +69,21 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  const shutdown = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    return child.exitCode;
+  };
   return {
     origin,
     databasePath,
     dataDir,
     output: () => log,
+    shutdown,
     stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
-      }
+      await shutdown();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -156,4 +165,66 @@ export function publishedStoryId(server: TestServer): number {
   ) as { id: number } | undefined;
   if (!row) throw new Error('No published story in the test database');
   return row.id;
+}
+
+export interface TestProxy {
+  origin: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * A tiny reverse proxy in front of a test server, behaving like nginx with
+ * `proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+ * proxy_set_header X-Forwarded-Proto $scheme`: it keeps whatever X-Forwarded-For the client sent
+ * and appends the address it saw. `publicHost` and `scheme` are what the person's browser asked for.
+ */
+export async function startAppendingProxy(
+  target: string,
+  options: {
+    publicHost: string;
+    scheme?: 'http' | 'https';
+    forwardHeaders?: boolean;
+    /** The address it reports for whoever connects (default: the socket's), to stand for distinct people. */
+    clientAddress?: string;
+  },
+): Promise<TestProxy> {
+  const forward = options.forwardHeaders ?? true;
+  const server = http.createServer((req, res) => {
+    const headers: http.OutgoingHttpHeaders = { ...req.headers, host: options.publicHost };
+    if (forward) {
+      const seen = options.clientAddress ?? req.socket.remoteAddress ?? '';
+      headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${seen}` : seen;
+      headers['x-forwarded-proto'] = options.scheme ?? 'http';
+    }
+    const upstream = http.request(new URL(req.url ?? '/', target), { method: req.method, headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => {
+      res.writeHead(502);
+      res.end('proxy: upstream failed');
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${address.port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Runs the built server with settings that must stop it at start; resolves with its exit code and output. */
+export async function serverExitFor(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['scripts/serve.mjs'], {
+    env: { ...process.env, HOST: '127.0.0.1', SEED_DEMO: '0', SECRET: 'test-secret-for-http-tests-0123456789abcdef', NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+  clearTimeout(timer);
+  return { code, output };
 }

@@ -16,6 +16,11 @@ describe('safeReturnPath (no open redirects after a POST)', () => {
   ])('refuses %j and falls back', (path) => {
     expect(safeReturnPath(path, '/fallback')).toBe('/fallback');
   });
+  it('percent-encodes characters a Location header cannot carry, so the redirect after a write never fails', () => {
+    expect(safeReturnPath('/€', '/fallback')).toBe('/%E2%82%AC');
+    expect(safeReturnPath('/tags/dns?q=naïve café#c1', '/fallback')).toBe('/tags/dns?q=na%C3%AFve%20caf%C3%A9#c1');
+    expect(safeReturnPath('/stories/😀', '/fallback')).toMatch(/^[\x21-\x7e]+$/);
+  });
 });
 
 describe('keyset cursors', () => {

@@ -5,7 +5,10 @@
 import type { APIContext, AstroCookies } from 'astro';
 import { luciaFor, SESSION_SLIDING_DAYS } from './lucia';
 import { randomToken, sha256Hex, looksLikeToken } from '../crypto';
-import { getDb, type Db } from '../db';
+import { getDb, writeUnlessBusy, type Db } from '../db';
+import { isDatabaseBusy } from '../errors';
+import { authSessions, users } from '../../../db/schema';
+import { eq } from 'drizzle-orm';
 
 /** However active, a session ends after this long; then the person logs in again. */
 export const SESSION_ABSOLUTE_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
@@ -40,6 +43,25 @@ export async function validateSessionToken(db: Db, token: string, now = Date.now
   return {
     session: { id: session.id, expiresAt: session.expiresAt, fresh: session.fresh, createdAt: session.createdAt },
     user: { id: user.id, username: user.username, role: user.role },
+  };
+}
+
+/**
+ * The same answer as validateSessionToken without writing: for reading a page while another
+ * process holds the write lock (no refresh of the expiry, no clean-up of an expired session).
+ */
+export function readSessionToken(db: Db, token: string, now = Date.now()): ValidatedSession | null {
+  if (!looksLikeToken(token)) return null;
+  const row = db
+    .select({ id: authSessions.id, expiresAt: authSessions.expiresAt, createdAt: authSessions.createdAt, userId: users.id, username: users.username, role: users.role })
+    .from(authSessions)
+    .innerJoin(users, eq(users.id, authSessions.userId))
+    .where(eq(authSessions.id, sha256Hex(token)))
+    .get();
+  if (!row || row.expiresAt * 1000 <= now || now - row.createdAt > SESSION_ABSOLUTE_LIFETIME_MS) return null;
+  return {
+    session: { id: row.id, expiresAt: new Date(row.expiresAt * 1000), fresh: false, createdAt: row.createdAt },
+    user: { id: row.userId, username: row.username, role: row.role },
   };
 }
 
@@ -85,9 +107,17 @@ export async function identifyUser(context: APIContext): Promise<void> {
   // Sessions nobody presents again would otherwise stay forever; sweep them at most hourly.
   if (Date.now() - lastPurge > PURGE_EVERY_MS) {
     lastPurge = Date.now();
-    purgeExpiredSessions(db);
+    writeUnlessBusy(() => purgeExpiredSessions(db), 0);
   }
-  const result = await validateSessionToken(db, token);
+  // Validating may refresh the session (a write); while another process holds the write lock a
+  // page is still read as the logged-in person, and the refresh waits for the next request.
+  let result: ValidatedSession | null;
+  try {
+    result = await validateSessionToken(db, token);
+  } catch (error) {
+    if (!isDatabaseBusy(error)) throw error;
+    result = readSessionToken(db, token);
+  }
   if (!result) {
     clearSessionCookie(context.cookies, context.url);
     return;
