@@ -78,8 +78,8 @@ describe('the public moderation log', () => {
     decide(t.db, { targetType: 'story', targetId: story.id, decision: 'hide' });
     const [entry] = listModerationLog(t.db).entries;
     expect(entry.reason).not.toMatch(/Sarah|Jenkins|ops@example-corp\.com/);
-    expect(entry.reason).toContain('[email]');
-    expect(entry.reason).toContain('[name]');
+    expect(entry.reason).toContain('an e-mail address');
+    expect(entry.reason).toContain('a teammate');
   });
 });
 
