@@ -705,8 +705,35 @@ function markdownCode(text: string): Uint8Array {
 }
 
 /** All identifying details in Markdown/plain text, sorted by start and non-overlapping. */
-export function findIdentifyingDetails(text: string): Finding[] {
-  return scan(text, markdownCode(text));
+export function findIdentifyingDetails(text: string, alsoKnown: Iterable<[FindingKind, string]> = []): Finding[] {
+  const code = markdownCode(text);
+  return withRepeats(text, code, scan(text, code), alsoKnown);
+}
+
+/** Most distinct names looked up again; keeps hostile input (thousands of "names") linear. */
+const MAX_REPEATED_DETAILS = 50;
+
+function withRepeats(text: string, code: Uint8Array, found: Finding[], alsoKnown: Iterable<[FindingKind, string]>): Finding[] {
+  // A name recognised once ("my lead Priya Raman") is the same name everywhere else in the story,
+  // also where no cue explains it ("Priya Raman spotted it").
+  const known = new Map<string, FindingKind>();
+  for (const f of found) if (PROSE_ONLY.has(f.kind)) known.set(f.text, f.kind);
+  for (const [kind, detail] of alsoKnown) if (!known.has(detail)) known.set(detail, kind);
+  if (known.size === 0) return found;
+  const taken = new Uint8Array(text.length);
+  for (const f of found) taken.fill(1, f.start, f.end);
+  const extra: Finding[] = [];
+  for (const [detail, kind] of [...known].slice(0, MAX_REPEATED_DETAILS)) {
+    if (detail.length < 2 || kind === 'handle' || kind === 'channel') continue;
+    const re = new RegExp(`(?<![\\p{L}\\p{N}_])${detail.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}_])`, 'gu');
+    for (const m of text.matchAll(re)) {
+      const end = m.index + m[0].length;
+      if (taken.subarray(m.index, end).some((x) => x) || code[m.index]) continue;
+      taken.fill(1, m.index, end);
+      extra.push({ kind, start: m.index, end, text: m[0] });
+    }
+  }
+  return extra.length ? [...found, ...extra].sort((x, y) => x.start - y.start) : found;
 }
 
 /** The neutral stand-in for a finding at `start`, capitalised when it starts a sentence ("A teammate restarted it"). */
@@ -777,7 +804,7 @@ function escapeAttr(s: string): string {
 }
 
 /** Wraps findings in already-sanitized HTML in <mark data-finding title>, scanning only text (code included), never tags. */
-export function highlightFindingsInHtml(html: string): string {
+export function highlightFindingsInHtml(html: string, alsoKnown: Iterable<[FindingKind, string]> = []): string {
   // Decode the text into plain characters, remembering each one's [from, to) in the HTML so an
   // entity stays one unit. Block tags become synthetic, zero-width "\n" (and "# " for headings,
   // "- " for list items) so sentence and heading rules see the same structure as in Markdown.
@@ -808,7 +835,8 @@ export function highlightFindingsInHtml(html: string): string {
   }
 
   let out = '', last = 0;
-  for (const f of scan(plain, Uint8Array.from(inCode))) {
+  const code = Uint8Array.from(inCode);
+  for (const f of withRepeats(plain, code, scan(plain, code), alsoKnown)) {
     const open = `<mark data-finding="${f.kind}" title="${escapeAttr(FINDING_LABELS[f.kind].label)}">`;
     // One <mark> per stretch of HTML that is contiguous text (a finding may cross <em> etc.).
     let i = f.start;
