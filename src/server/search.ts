@@ -28,8 +28,22 @@ export type SearchOutcome =
 const OPEN = '\u0002';
 const CLOSE = '\u0003';
 
+/**
+ * The index holds raw Markdown, so snippets would show "## What happened" and "**bold**": keep the
+ * words, drop the syntax (headings, emphasis, code ticks, link targets, quote and list markers).
+ */
+function stripMarkdown(snippet: string): string {
+  return snippet
+    .replace(/!?\[([^\]\n]*)\]\([^)\s]*\)/g, '$1')
+    .replace(/(^|\n)[ \t]*(?:#{1,6}|>|[-*+]|\d{1,3}[.)])[ \t]+/g, '$1')
+    .replace(/\*\*|__|~~|`+/g, '')
+    .replace(/(^|[\s(\u0002])[*_]([^\s*_])/g, '$1$2')
+    .replace(/([^\s*_])[*_](?=$|[\s).,;:!?\u0003])/g, '$1')
+    .replace(/\s*\n\s*/g, ' ');
+}
+
 function snippetToHtml(snippet: string): string {
-  const escaped = snippet
+  const escaped = stripMarkdown(snippet)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
