@@ -91,6 +91,18 @@ describe.skipIf(!hasChromium)('accessibility (axe-core)', () => {
     expect(problems.some((p) => p.includes('image-alt'))).toBe(true);
   });
 
+  it('draws chart labels on a phone at a readable size (about 14 px, not 6)', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ baseURL: server.origin, viewport: { width: 390, height: 844 }, isMobile: true });
+    const page = await context.newPage();
+    await page.goto('/tags');
+    const heights = await page.evaluate(() =>
+      [...document.querySelectorAll('.bar-chart svg text')].map((t) => t.getBoundingClientRect().height).filter((h) => h > 0),
+    );
+    await context.close();
+    expect(heights.length).toBeGreaterThan(5);
+    expect(Math.min(...heights)).toBeGreaterThanOrEqual(11);
+  });
+
   for (const look of looks) {
     it(`has no serious or critical violation on any page type (${look.name})`, { timeout: 240_000 }, async () => {
       const context = await browser.newContext({ baseURL: server.origin, bypassCSP: true, viewport: look.viewport, colorScheme: look.colorScheme, isMobile: look.viewport.width < 500 });
