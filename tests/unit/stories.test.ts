@@ -32,7 +32,7 @@ describe('creating a story', () => {
     const created = makeStory(t.db, { tags: ['cache', 'database'], lessons: ['One', 'Two more', 'Three times'] });
     const story = getStoryById(t.db, created.id)!;
     expect(story.title).toMatch(/cache forgot/);
-    expect(story.bodyHtml).toContain('<h4>What happened</h4>');
+    expect(story.bodyHtml).toContain('<h2>What happened</h2>');
     expect(story.lessons.map((l) => l.text)).toEqual(['One', 'Two more', 'Three times']);
     expect(story.tags.map((tag) => tag.slug)).toEqual(['database', 'cache']);
     expect(created.url).toBe(`/stories/${created.id}-the-night-the-cache-forgot-everything-${created.url.split('-').at(-1)}`);
