@@ -207,10 +207,13 @@ const isNotName = (word: string) => TECH_WORDS.has(word.toLowerCase()) || COMMON
 /** Lower case without accents, the way compromise's lexicon spells names ("José" → "jose"). */
 const fold = (word: string) => word.normalize('NFD').replace(/\p{M}/gu, '').replace(/['’]/g, '').toLowerCase();
 
+/** compromise's word list: word → tag(s), e.g. "ivan" → "MaleName" (its types leave world() as object). */
+const LEXICON_WORDS = (nlp.world() as { model: { one: { lexicon: Record<string, string | string[]> } } }).model.one.lexicon;
+
 /** Names, cities and organisations from compromise's lexicon, minus our tech vocabulary. */
 const LEXICON = (() => {
   const firstNames = new Set<string>(), lastNames = new Set<string>(), cities = new Set<string>(), orgs = new Set<string>();
-  for (const [word, tags] of Object.entries(nlp.world().model.one.lexicon as Record<string, string | string[]>)) {
+  for (const [word, tags] of Object.entries(LEXICON_WORDS)) {
     const tag = Array.isArray(tags) ? tags.join(',') : tags;
     if (TECH_WORDS.has(word) || COMMON_WORDS.has(word)) continue;
     if (/^(?:MaleName|FemaleName|FirstName)$/.test(tag)) firstNames.add(word);
@@ -221,7 +224,6 @@ const LEXICON = (() => {
   return { firstNames, lastNames, cities, orgs };
 })();
 const isFirstName = (word: string) => LEXICON.firstNames.has(fold(word));
-const LEXICON_WORDS = nlp.world().model.one.lexicon as Record<string, unknown>;
 
 /** Words Title Case leaves in lower case. */
 const TITLE_SMALL_WORDS = new Set(['and', 'the', 'for', 'but', 'nor', 'yet', 'via', 'per', 'off', 'out', 'its']);
