@@ -253,7 +253,8 @@ const PUBLIC_SITES = new Set(
     'developer.mozilla.org martinfowler.com sre.google aws.amazon.com cloud.google.com azure.microsoft.com ' +
     'learn.microsoft.com postgresql.org mysql.com redis.io kafka.apache.org apache.org python.org nodejs.org').split(' '),
 );
-function isPublicPage(host: string): boolean {
+function isPublicPage(fullHost: string): boolean {
+  const host = fullHost.replace(/^www\./, '');
   const labels = host.split('.');
   if (['internal', 'corp', 'local', 'lan', 'intranet', 'svc', 'localdomain'].includes(labels[labels.length - 1])) return false;
   return /^(?:status|docs?|developers?|help|support|learn|documentation|api-docs)$/.test(labels[0]) || PUBLIC_SITES.has(host);
@@ -405,15 +406,17 @@ const RULES: Rule[] = [
     re: /(?<![\w@.-])https?:\/\/[^\s<>"'`]+/gi,
     span: (m, text) => {
       if (/^https?:\/\/(?:[^/@]*@)?(?:localhost|127\.0\.0\.1)(?![\w.-])/i.test(m[0])) return null;
-      const host = /^https?:\/\/(?:[^/@]*@)?([^/:?#]+)/i.exec(m[0])?.[1];
-      if (host && isPublicPage(host.toLowerCase())) return null;
+      const url = /^https?:\/\/(?:[^/@]*@)?([^/:?#]+)(?::\d+)?(\/[^?#]*)?/i.exec(m[0]);
+      if (url && isPublicPage(url[1].toLowerCase())) return null;
+      // A documentation or specification page (…/docs/…, …/spec/…) is public reading, not a workplace.
+      if (url?.[2] && /^\/(?:[\w.-]+\/)*(?:docs?|documentation|spec|specs|manual|reference|guides?)(?:\/|$)/i.test(url[2])) return null;
       return [m.index, trimEnd(text, m.index, m.index + m[0].length)];
     },
   },
   // Dotted names whose last label is a known TLD (lower case, so ASP.NET and file names like config.yaml pass).
   {
     kind: 'host',
-    re: /(?<![\w@.-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g,
+    re: /(?<![\w@./-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g,
     span: (m) => {
       const labels = m[0].split('.');
       if (!TLDS.has(labels[labels.length - 1]) || isPublicPage(m[0])) return null;
@@ -517,6 +520,7 @@ const BUSINESS_CUE = /\b(?:client|partner|vendor|customer|supplier)[ ,]+$/i;
 const VERB_AFTER = /^[ \t]+(?:\p{Ll}+ed|was|had|said|did|is|has|told|asked|wrote|ran|took|came|went|got|found|saw|made|knew|kept|left|spent|sent|built|broke|fixed)\b/u;
 const AT_CUE = /(?:^|[^\p{L}])(?:at|for)[ ]+$/iu;
 const PLACE_CUE = /\b(?:in|from|to|near|office in|based in|moved to|flew to|city of)[ ]+$/i;
+const IMPERATIVE_OBJECT = /^[ \t]+(?:a|an|the|your|my|our|it|this|that|them|each|every|all|any)\b/;
 const PRONOUNS_AFTER = /^[ \t]*\((?:she|he|they|xe|ze)\/(?:her|him|them|hers|his|theirs|xem|zir)\)/i;
 const LINE_MARKERS = /^[ \t]*(?:(?:#{1,6}|[-*+•–]|\d{1,3}[.)]|>)[ \t]+)*["'“‘(\[*_]*$/;
 /** "my teammate, A, replied": a single capital letter standing for a colleague. */
@@ -597,7 +601,9 @@ function classify(text: string, words: Span[], sentenceStart: boolean, title: bo
   if (title && !(rest === words && firstIsName && rest.length >= 2 && rest.length <= 3)) return null;
   if (rest.length >= 2 && rest.length <= 3) return { kind: 'name', words: rest };
   const after = text.slice(rest[0][1], rest[0][1] + 16);
-  if (rest.length === 1 && isFirstName(restFirst) && !/^['’]/.test(after)) return { kind: 'name', words: rest };
+  // "Mark a message as sent": a sentence-start first name followed by an article is a verb.
+  const imperative = sentenceStart && IMPERATIVE_OBJECT.test(after);
+  if (rest.length === 1 && isFirstName(restFirst) && !/^['’]/.test(after) && !imperative) return { kind: 'name', words: rest };
   // An unknown word (not in the lexicon, not CamelCase) followed by a verb: "Then Priyanka restarted".
   if (alone && rest.length === 1 && rest === words && !sentenceStart && !(fold(restFirst) in LEXICON_WORDS) && /^\p{Lu}\p{Ll}+$/u.test(restFirst) && VERB_AFTER.test(after)) {
     return { kind: 'name', words: rest };

@@ -391,3 +391,20 @@ describe('redactEverywhere', () => {
     expect(redactEverywhere('I joined Initech in Lisbon.', 'place', 'Lisbon').text).toBe('I joined Initech in a city.');
   });
 });
+
+describe('public pages and imperatives', () => {
+  it('leaves documentation and specification links alone, also on www.', () => {
+    expect(found('See [the spec](https://yaml.org/spec/1.2.2/) and https://www.postgresql.org/docs/current/x.html.')).toEqual([]);
+  });
+
+  it('still flags a link to a company page that is not documentation', () => {
+    expect(found('Our status board https://status-board.parcelbox.io/incidents/42 went red.')).toEqual([
+      ['host', 'https://status-board.parcelbox.io/incidents/42'],
+    ]);
+  });
+
+  it('reads a first name followed by an article at a sentence start as a verb ("Mark a message as sent")', () => {
+    expect(found('Mark a message as sent before you send it.')).toEqual([]);
+    expect(found('Then Mark restarted the consumer.')).toEqual([['name', 'Mark']]);
+  });
+});
