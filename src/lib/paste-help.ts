@@ -18,10 +18,14 @@ export interface PasteIssues {
 
 const BULLET_LINE = /^([ \t]*)[•–·▪◦‣][ \t]+/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+const MONTH_WORD = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
+/** Page furniture, whole lines only: "Posted on Jan 12", "Updated on • 3 min read", "Share", "Top comments (4)". */
 const LEFTOVER_LINE = new RegExp(
   [
-    String.raw`^(?:posted|updated|edited|published|originally published)(?: on| at| by)?\b.*$`,
-    String.raw`^.*\b\d+\s*min(?:ute)?s?\s+read\b.*$`,
+    // "Posted on" needs a date or a separator after it, so "Posted on Slack that we were down" stays.
+    String.raw`^(?:posted|updated|edited|published|last updated)(?: on)?\s*(?:[•·|:]|\d|${MONTH_WORD}\s+\d|$).*$`,
+    String.raw`^originally published (?:at|on|in) \S+$`,
+    String.raw`^.{0,60}\b\d+\s*min(?:ute)?s?\s+read\b.{0,40}$`,
     String.raw`^(?:share|tweet|share on \w+|share this(?: post| article)?|copy link|follow|like|clap|subscribe|top comments.*|cover image for .*|.*\bprofile image\b.*|back to (?:the )?blog|read more|read next|comments? \(\d+\)|\d+ comments?|markdown guide|dev community)$`,
   ].join('|'),
   'i',
@@ -77,7 +81,7 @@ function isBylineLine(line: string): boolean {
 
 function isLeftover(line: string): boolean {
   const trimmed = line.trim();
-  return trimmed !== '' && (LEFTOVER_LINE.test(trimmed) || isBylineLine(trimmed));
+  return trimmed !== '' && trimmed.length <= 120 && (LEFTOVER_LINE.test(trimmed) || isBylineLine(trimmed));
 }
 
 /** What the preview can offer to fix in a story body. */
