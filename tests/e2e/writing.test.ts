@@ -84,7 +84,7 @@ describe.skipIf(!hasChromium)('writing a story in a browser', () => {
     const context = await browser.newContext({ baseURL: server.origin, javaScriptEnabled: false });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
-    const pasted = ['Posted on 3 March • 4 min read', '', BODY, '', 'Share'].join('\n');
+    const pasted = ['Posted on 3 March • 4 min read', '', BODY, '', 'for shard in shards:', '    drop_index(shard)', '', 'Share'].join('\n');
     await fillStory(page, 'The index I dropped without JavaScript', pasted);
     await page.getByRole('button', { name: 'Preview', exact: true }).click();
     await page.locator('.preview').waitFor();
@@ -94,6 +94,11 @@ describe.skipIf(!hasChromium)('writing a story in a browser', () => {
     let body = await page.getByLabel('Your story').inputValue();
     expect(body.startsWith('## What happened')).toBe(true);
     expect(body).not.toContain('min read');
+
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Fence the code' }).click()]);
+    body = await page.getByLabel('Your story').inputValue();
+    expect(body).toContain('```\nfor shard in shards:\n    drop_index(shard)\n```');
+    expect(await page.locator('.preview-card .prose pre code').innerText()).toContain('drop_index(shard)');
 
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Redact all' }).click()]);
     body = await page.getByLabel('Your story').inputValue();
