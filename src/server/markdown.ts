@@ -144,19 +144,21 @@ export function renderMarkdown(source: string, options: { maxLength?: number } =
     // Includes RangeError from stack exhaustion on shapes the bounds above did not foresee.
     throw new UnrenderableMarkdownError('This text could not be displayed. Please simplify its formatting.');
   }
-  return shiftHeadings(sanitizeHtml(html, SANITIZE_OPTIONS));
+  return normalizeHeadingLevels(sanitizeHtml(html, SANITIZE_OPTIONS));
 }
 
 /**
  * The page's own title is the h1, so the story's top heading level becomes h2 and the rest follow
  * without gaps ("## What happened" is an h2, its "###" an h3): screen readers see no skipped levels.
  * Runs on sanitized output, where headings are exactly `<hN>`/`</hN>` (no attributes are allowed).
+ * Idempotent, so it also fixes HTML stored before this rule (which started at h3/h4) when it is shown.
  */
-function shiftHeadings(html: string): string {
-  const levels = [...html.matchAll(/<h([3-6])>/g)].map((m) => Number(m[1]));
+export function normalizeHeadingLevels(html: string): string {
+  const levels = [...html.matchAll(/<h([2-6])>/g)].map((m) => Number(m[1]));
   if (levels.length === 0) return html;
   const shift = Math.min(...levels) - 2;
-  return html.replace(/<(\/?)h([3-6])>/g, (_, slash: string, level: string) => `<${slash}h${Number(level) - shift}>`);
+  if (shift === 0) return html;
+  return html.replace(/<(\/?)h([2-6])>/g, (_, slash: string, level: string) => `<${slash}h${Number(level) - shift}>`);
 }
 
 // Tags that separate words; every other tag is inline and is removed without adding a space.

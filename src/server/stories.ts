@@ -14,7 +14,7 @@ import {
 } from '../../db/schema';
 import type { Db } from './db';
 import { ServiceError } from './errors';
-import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
+import { normalizeHeadingLevels, renderMarkdown, UnrenderableMarkdownError } from './markdown';
 import { randomToken, sha256Hex, looksLikeToken } from './crypto';
 import { slugify, storyPath } from '../lib/slug';
 import { LIMITS } from '../lib/limits';
@@ -273,7 +273,7 @@ export function getStoryById(db: Db, id: number, options: ReadOptions = {}): Sto
     beenThereCount: row.beenThereCount,
     commentCount: row.commentCount,
     publishedAt: row.publishedAt,
-    bodyHtml: row.bodyHtml,
+    bodyHtml: normalizeHeadingLevels(row.bodyHtml),
     bodyMarkdown: row.bodyMarkdown,
     facts: {
       experience: row.experience,

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { markdownExcerpt, renderMarkdown, UnrenderableMarkdownError } from '../../src/server/markdown';
+import { markdownExcerpt, normalizeHeadingLevels, renderMarkdown, UnrenderableMarkdownError } from '../../src/server/markdown';
 
 const ALLOWED_TAGS = new Set([
   'p', 'br', 'em', 'strong', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a',
@@ -187,6 +187,12 @@ describe('renderMarkdown: what it keeps', () => {
     const html = renderMarkdown('# A\n## B\n### C\n#### D\n##### E\n###### F\n\n<h1>G</h1>');
     expect(html).toBe('<h2>A</h2>\n<h3>B</h3>\n<h4>C</h4>\n<h5>D</h5>\n<h5>E</h5>\n<h5>F</h5>\n<h2>G</h2>');
     expect(html).not.toMatch(/<h1/);
+  });
+
+  it('fixes stored HTML from before (h4 under the page title) and leaves fixed HTML as it is', () => {
+    expect(normalizeHeadingLevels('<h4>What happened</h4>\n<p>x</p>\n<h5>Detail</h5>')).toBe('<h2>What happened</h2>\n<p>x</p>\n<h3>Detail</h3>');
+    expect(normalizeHeadingLevels('<h2>A</h2><h3>B</h3>')).toBe('<h2>A</h2><h3>B</h3>');
+    expect(normalizeHeadingLevels('<p>no headings</p>')).toBe('<p>no headings</p>');
   });
 
   it('makes the template headings ("## What happened") h2, not h4', () => {
