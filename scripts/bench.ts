@@ -16,7 +16,7 @@ import { searchAll } from '../src/server/search';
 import { listLessonsForType } from '../src/server/lessons';
 import { getOrCreateAuthor, newAuthorKey } from '../src/server/authors';
 import { decodeCursor } from '../src/lib/cursor';
-import { benchDeidentify } from './bench/deidentify';
+import { reportDeidentify } from './bench/deidentify';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -190,8 +190,7 @@ try {
   report(`Threads (median of ${RUNS})`, threads, 'thread of 5 comments');
   report('Search (median of 50)', search, 'search "replica runbook"');
 
-  console.log('De-identification scan (median of 30)');
-  for (const row of benchDeidentify()) console.log(`  ${row.name.padEnd(48)} ${row.ms.toFixed(3).padStart(9)} ms  (${row.chars.toLocaleString('en')} chars)`);
+  reportDeidentify();
   console.log('');
 
   const deepFeedPath = `/?before=${newestDeep!.key}_${newestDeep!.id}`;

@@ -1,11 +1,14 @@
 /**
  * Benchmark for the de-identification detector: a realistic 20,000-character story (Markdown and
- * equivalent HTML) plus hostile inputs that would expose catastrophic regex backtracking.
- * Run directly with `npx tsx scripts/bench/deidentify.ts`.
+ * equivalent HTML) plus hostile inputs that would expose catastrophic regex backtracking, and its
+ * recall and false-alarm rate on the labelled table and the real stories in ../shared/seeds.
+ * Run directly with `npx tsx scripts/bench/deidentify.ts`; `npm run bench` calls reportDeidentify().
  */
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { findIdentifyingDetails, highlightFindingsInHtml } from '../../src/lib/deidentify';
+import { formatFigures, measure, seedTexts, tableTexts } from '../../tests/fixtures/deidentify-table';
 
 const RUNS = 30;
 const SIZE = 20_000;
@@ -85,6 +88,21 @@ export function benchDeidentify(): { name: string; ms: number; chars: number }[]
   return results;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const r of benchDeidentify()) console.log(`${r.ms.toFixed(3).padStart(9)} ms  ${String(r.chars).padStart(6)} chars  ${r.name}`);
+/** Recall and false alarms per kind, on the labelled table and (when present) the real stories. */
+export function deidentifyAccuracy(): string[] {
+  const lines = formatFigures('labelled table', measure(findIdentifyingDetails, tableTexts()));
+  const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+  const seeds = seedTexts(repoRoot);
+  lines.push(...(seeds ? formatFigures('real stories (shared/seeds)', measure(findIdentifyingDetails, seeds)) : ['real stories: skipped, no shared/seeds beside the repository']));
+  return lines;
 }
+
+/** Everything this benchmark measures, printed through `log`. */
+export function reportDeidentify(log: (line: string) => void = console.log): void {
+  log('De-identification scan (median of 30)');
+  for (const row of benchDeidentify()) log(`  ${row.name.padEnd(48)} ${row.ms.toFixed(3).padStart(9)} ms  (${row.chars.toLocaleString('en')} chars)`);
+  log('De-identification accuracy');
+  for (const line of deidentifyAccuracy()) log(`  ${line}`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) reportDeidentify();

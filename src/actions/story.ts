@@ -19,6 +19,7 @@ import {
   type CreateStoryInput,
 } from '../lib/story-input';
 import { applyRedaction } from '../lib/story-preview';
+import { applyPasteFix } from '../lib/paste-help';
 
 export const NEW_STORY_COOKIE = 'rop_new_story';
 
@@ -52,22 +53,34 @@ function failure(error: unknown, values: StoryFormValues): StoryFormOutcome {
   throw error;
 }
 
-/** Preview, redaction and validation shared by the new-story and edit forms. */
+/** The preview of changed values (after a redaction or a paste fix); 409 with a message when nothing could change. */
+function previewAgain(values: StoryFormValues, conflict: string | null): StoryFormOutcome {
+  const validation = validateStoryForm(values);
+  return {
+    kind: 'form',
+    status: conflict ? 409 : 200,
+    values,
+    errors: validation.ok ? {} : validation.errors,
+    preview: validation.ok ? validation.data : null,
+    message: conflict,
+  };
+}
+
+/** Preview, redaction, paste fixes and validation shared by the new-story and edit forms. */
 function previewOrValidate(form: FormData, values: StoryFormValues): StoryFormOutcome | { kind: 'valid'; input: CreateStoryInput } {
   const intent = formText(form, 'intent');
   const redact = formText(form, 'redact');
   if (redact) {
-    // One-click redaction: replace exactly one finding, then show the preview again.
+    // One-click redaction: one detail everywhere it occurs, or all of them; then the preview again.
     const redacted = applyRedaction(values, redact);
-    const validation = validateStoryForm(redacted.values);
-    return {
-      kind: 'form',
-      status: redacted.ok ? 200 : 409,
-      values: redacted.values,
-      errors: validation.ok ? {} : validation.errors,
-      preview: validation.ok ? validation.data : null,
-      message: redacted.ok ? null : 'That text changed since the preview, so nothing was replaced. Check the highlighted findings again.',
-    };
+    return previewAgain(redacted.values, redacted.ok ? null : 'That text changed since the preview, so nothing was replaced. Check the highlighted findings again.');
+  }
+  const fix = formText(form, 'fix');
+  if (fix) {
+    if (fix !== 'bullets' && fix !== 'code' && fix !== 'leftovers') {
+      return { kind: 'form', status: 400, values, errors: {}, preview: null, message: 'Choose one of the offered fixes.' };
+    }
+    return previewAgain({ ...values, body: applyPasteFix(values.body, fix) }, null);
   }
   const validation = validateStoryForm(values);
   if (!validation.ok) {

@@ -53,6 +53,10 @@ const TAG_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 interface Term {
   text: string;
   phrase: boolean;
+  /** Typed with a trailing `*` ("migrat*"): match every word starting with it. */
+  prefix?: boolean;
+  /** Typed as `a OR b`: either this term or the one before it. */
+  orPrevious?: boolean;
 }
 
 /** Parses a search box value into a safe FTS5 MATCH expression plus tag filters. */
@@ -68,6 +72,7 @@ export function parseSearchQuery(raw: string, maxLength: number = LIMITS.searchQ
   const positive: Term[] = [];
   const excluded: Term[] = [];
   const seen = new Set<string>();
+  let pendingOr = false;
   for (const m of input.replace(UNSAFE_CHARS, ' ').matchAll(PIECE)) {
     let text: string;
     let negated: boolean;
@@ -83,16 +88,25 @@ export function parseSearchQuery(raw: string, maxLength: number = LIMITS.searchQ
         if (TAG_SLUG.test(slug) && !result.tags.includes(slug)) result.tags.push(slug);
         continue;
       }
+      // `OR` in capitals between two words is the operator people know from other search boxes.
+      if (word === 'OR') {
+        pendingOr = positive.length > 0;
+        continue;
+      }
       negated = word.startsWith('-');
       text = word.replace(/^-+/, '');
       phrase = false;
     }
+    const explicitPrefix = m[2] === undefined && /[\p{L}\p{N}]{2}\*+$/u.test(text);
+    if (explicitPrefix) text = text.replace(/\*+$/, '');
     if (!TOKEN_CHAR.test(text)) continue;
     // FTS5 is case-insensitive, so "Redis redis" is one term.
     const key = `${negated ? '-' : '+'}${text.toLowerCase()}`;
     if (seen.has(key) || seen.size >= MAX_SEARCH_TERMS) continue;
     seen.add(key);
-    (negated ? excluded : positive).push({ text, phrase });
+    if (negated) excluded.push({ text, phrase });
+    else positive.push({ text, phrase, prefix: explicitPrefix, orPrevious: pendingOr });
+    if (!negated) pendingOr = false;
   }
 
   result.terms = positive.map((t) => t.text);
@@ -105,12 +119,16 @@ export function parseSearchQuery(raw: string, maxLength: number = LIMITS.searchQ
   }
 
   const last = positive.length - 1;
-  const parts = positive.map((t, i) => {
-    const prefix = i === last && !t.phrase && ENDS_IN_TWO_TOKEN_CHARS.test(t.text);
-    return quote(t.text) + (prefix ? '*' : '');
+  const groups: string[][] = [];
+  positive.forEach((t, i) => {
+    const prefix = t.prefix || (i === last && !t.phrase && ENDS_IN_TWO_TOKEN_CHARS.test(t.text));
+    const part = quote(t.text) + (prefix ? '*' : '');
+    if (t.orPrevious && groups.length > 0) groups[groups.length - 1].push(part);
+    else groups.push([part]);
   });
   // `a AND b NOT c`: NOT binds tighter than AND in FTS5, but a ∩ (b \ c) = (a ∩ b) \ c.
-  result.match = parts.join(' AND ') + excluded.map((t) => ` NOT ${quote(t.text)}`).join('');
+  result.match =
+    groups.map((g) => (g.length > 1 ? `(${g.join(' OR ')})` : g[0])).join(' AND ') + excluded.map((t) => ` NOT ${quote(t.text)}`).join('');
   return result;
 }
 

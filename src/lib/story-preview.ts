@@ -1,8 +1,8 @@
 /**
  * The de-identification check as the story form uses it: findings per field, and one-click
- * redaction that replaces exactly one finding (or nothing, when the text changed meanwhile).
+ * redaction of one detail everywhere it occurs, or of all of them (nothing, when the text changed meanwhile).
  */
-import { findIdentifyingDetails, redactFinding, FINDING_LABELS, type Finding } from './deidentify';
+import { findIdentifyingDetails, redactEverywhere, standIn, FINDING_LABELS, type Finding, type FindingKind } from './deidentify';
 import type { StoryFormValues } from './story-input';
 
 export type RedactableField = 'title' | 'body' | 'lessons';
@@ -17,10 +17,20 @@ export interface FieldFinding extends Finding {
   token: string;
 }
 
-/** Every finding in the title, body and lessons, in that order. */
+/** Names, companies and places found in any field: the preview looks for them in every field. */
+export function knownDetails(values: Pick<StoryFormValues, RedactableField>): [FindingKind, string][] {
+  const known = new Map<string, FindingKind>();
+  for (const field of FIELDS) {
+    for (const f of findIdentifyingDetails(values[field])) if (f.kind === 'name' || f.kind === 'company' || f.kind === 'place') known.set(f.text, f.kind);
+  }
+  return [...known].map(([text, kind]): [FindingKind, string] => [kind, text]);
+}
+
+/** Every finding in the title, body and lessons, in that order; a name found in one field is found in all. */
 export function findingsForStory(values: Pick<StoryFormValues, RedactableField>): FieldFinding[] {
+  const alsoKnown = knownDetails(values);
   return FIELDS.flatMap((field) =>
-    findIdentifyingDetails(values[field]).map((finding) => ({
+    findIdentifyingDetails(values[field], alsoKnown).map((finding) => ({
       ...finding,
       field,
       ...FINDING_LABELS[finding.kind],
@@ -29,18 +39,58 @@ export function findingsForStory(values: Pick<StoryFormValues, RedactableField>)
   );
 }
 
-/** Applies one redact token to the form values; ok is false when the finding is no longer there. */
+/** One detail as the preview lists it: every place it occurs, redacted together with one button. */
+export interface GroupedFinding {
+  kind: FieldFinding['kind'];
+  text: string;
+  label: string;
+  why: string;
+  placeholder: string;
+  /** How many times the check found it, over title, body and lessons. */
+  count: number;
+  fields: RedactableField[];
+  /** The value of the "redact" button: every occurrence of this detail. */
+  token: string;
+}
+
+/** Findings grouped by kind and text, in order of first appearance. */
+export function groupFindings(findings: FieldFinding[]): GroupedFinding[] {
+  const groups = new Map<string, GroupedFinding>();
+  for (const f of findings) {
+    const key = `${f.kind}:${f.text}`;
+    const group = groups.get(key);
+    if (group) {
+      group.count++;
+      if (!group.fields.includes(f.field)) group.fields.push(f.field);
+    } else {
+      groups.set(key, { kind: f.kind, text: f.text, label: f.label, why: f.why, placeholder: f.placeholder, count: 1, fields: [f.field], token: `every:${key}` });
+    }
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Applies a redact button to the form values: "all" replaces every finding with its stand-in;
+ * "every:kind:text" replaces that detail everywhere it occurs (title, body, lessons). ok is false
+ * when the detail is no longer found (the text changed since the preview), and nothing changes.
+ */
 export function applyRedaction(values: StoryFormValues, token: string): { ok: boolean; values: StoryFormValues } {
-  const match = /^(title|body|lessons):(\d{1,6}):(\d{1,6}):([a-z]+)$/.exec(token);
-  if (!match) return { ok: false, values };
-  const field = match[1] as RedactableField;
-  const start = Number(match[2]);
-  const end = Number(match[3]);
-  const finding = findIdentifyingDetails(values[field]).find(
-    (candidate) => candidate.start === start && candidate.end === end && candidate.kind === match[4],
-  );
-  if (!finding) return { ok: false, values };
-  const redacted = redactFinding(values[field], finding);
-  if (redacted === null) return { ok: false, values };
-  return { ok: true, values: { ...values, [field]: redacted } };
+  if (token === 'all') {
+    const next = { ...values };
+    // From the end of each field, so earlier offsets stay valid.
+    for (const finding of findingsForStory(values).reverse()) {
+      const text = next[finding.field];
+      next[finding.field] = text.slice(0, finding.start) + standIn(values[finding.field], finding.start, finding.kind) + text.slice(finding.end);
+    }
+    return { ok: FIELDS.some((field) => next[field] !== values[field]), values: next };
+  }
+  const match = /^every:([a-z]+):([\s\S]{1,500})$/.exec(token);
+  if (!match || !(match[1] in FINDING_LABELS)) return { ok: false, values };
+  const kind = match[1] as FindingKind;
+  const detail = match[2];
+  const stillFound = findingsForStory(values).some((f) => f.kind === kind && f.text === detail);
+  if (!stillFound) return { ok: false, values };
+  const next = { ...values };
+  for (const field of FIELDS) next[field] = redactEverywhere(values[field], kind, detail).text;
+  return { ok: true, values: next };
 }

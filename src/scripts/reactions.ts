@@ -24,6 +24,9 @@ function enhance(form: HTMLFormElement): void {
       const result = (await response.json()) as { active: boolean; count: number };
       button.setAttribute('aria-pressed', String(result.active));
       form.querySelectorAll<HTMLElement>('[data-count]').forEach((el) => (el.textContent = String(result.count)));
+      form.querySelectorAll<HTMLElement>('[data-count-label]').forEach((el) => {
+        el.textContent = result.count === 1 ? el.dataset.one! : el.dataset.many!;
+      });
       form.querySelectorAll<HTMLElement>('[data-pressed-text]').forEach((el) => {
         el.textContent = result.active ? el.dataset.pressedText! : el.dataset.unpressedText!;
       });

@@ -38,6 +38,8 @@ export async function storyFeedResponse(db: Db, origin: string, type: FailureTyp
       categories: [...story.tags.map((tag) => tag.name), ...(story.followedUpAt ? ['updated'] : [])],
     })),
     customData: '<language>en</language>',
+    // Our addresses have no trailing slash; the default would add one and differ from the canonical.
+    trailingSlash: false,
   });
   response.headers.set('content-type', 'application/rss+xml; charset=utf-8');
   return response;

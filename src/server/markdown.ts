@@ -181,7 +181,21 @@ export function renderMarkdown(source: string, options: { maxLength?: number } =
     // Includes RangeError from stack exhaustion on shapes the bounds above did not foresee.
     throw new UnrenderableMarkdownError('This text could not be displayed. Please simplify its formatting.');
   }
-  return sanitizeHtml(escapeUnclosedNonTextTags(html), SANITIZE_OPTIONS);
+  return normalizeHeadingLevels(sanitizeHtml(escapeUnclosedNonTextTags(html), SANITIZE_OPTIONS));
+}
+
+/**
+ * The page's own title is the h1, so the story's top heading level becomes h2 and the rest follow
+ * without gaps ("## What happened" is an h2, its "###" an h3): screen readers see no skipped levels.
+ * Runs on sanitized output, where headings are exactly `<hN>`/`</hN>` (no attributes are allowed).
+ * Idempotent, so it also fixes HTML stored before this rule (which started at h3/h4) when it is shown.
+ */
+export function normalizeHeadingLevels(html: string): string {
+  const levels = [...html.matchAll(/<h([2-6])>/g)].map((m) => Number(m[1]));
+  if (levels.length === 0) return html;
+  const shift = Math.min(...levels) - 2;
+  if (shift === 0) return html;
+  return html.replace(/<(\/?)h([2-6])>/g, (_, slash: string, level: string) => `<${slash}h${Number(level) - shift}>`);
 }
 
 // Tags that separate words; every other tag is inline and is removed without adding a space.
@@ -196,6 +210,8 @@ export function markdownExcerpt(source: string, maxChars = 160): string {
     // Sanitized output is well-formed (attribute values have `<`/`>` escaped), so these regexes are exact,
     // and its text only ever contains these three entities.
     text = renderMarkdown(head, { maxLength: head.length })
+      // Headings are the template's "What happened", not the story: excerpts skip them.
+      .replace(/<h([1-6])>[\s\S]*?<\/h\1>/g, ' ')
       .replace(BLOCK_TAG, ' ')
       .replace(/<[^>]*>/g, '')
       .replace(/&lt;/g, '<')
@@ -204,7 +220,7 @@ export function markdownExcerpt(source: string, maxChars = 160): string {
   } catch (error) {
     if (!(error instanceof UnrenderableMarkdownError)) throw error;
     // Unrenderable text still gets a rough excerpt rather than breaking the page that lists it.
-    text = head.replace(/<[^>]*>?/g, ' ').replace(/[\\`*_~#>|[\]]+/g, ' ');
+    text = head.replace(/^#{1,6}[ \t].*$/gm, ' ').replace(/<[^>]*>?/g, ' ').replace(/[\\`*_~#>|[\]]+/g, ' ');
   }
   // Plain text is escaped by its consumers (Astro, @astrojs/rss); turning a tag-opening `<` into `‹` keeps
   // the result inert even if someone inserts it unescaped. Comparisons like `a < b` are untouched.

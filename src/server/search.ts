@@ -29,8 +29,22 @@ export type SearchOutcome =
 const OPEN = '\u0002';
 const CLOSE = '\u0003';
 
+/**
+ * The index holds raw Markdown, so snippets would show "## What happened" and "**bold**": keep the
+ * words, drop the syntax (headings, emphasis, code ticks, link targets, quote and list markers).
+ */
+function stripMarkdown(snippet: string): string {
+  return snippet
+    .replace(/!?\[([^\]\n]*)\]\([^)\s]*\)/g, '$1')
+    .replace(/(^|\n)[ \t]*(?:#{1,6}|>|[-*+]|\d{1,3}[.)])[ \t]+/g, '$1')
+    .replace(/\*\*|__|~~|`+/g, '')
+    .replace(/(^|[\s(\u0002])[*_]([^\s*_])/g, '$1$2')
+    .replace(/([^\s*_])[*_](?=$|[\s).,;:!?\u0003])/g, '$1')
+    .replace(/\s*\n\s*/g, ' ');
+}
+
 function snippetToHtml(snippet: string): string {
-  const escaped = snippet
+  const escaped = stripMarkdown(snippet)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -145,4 +159,35 @@ export function pickRandomStory(db: Db, options: RandomOptions = {}): RandomPick
     }
   }
   return null;
+}
+
+const SIMILAR_STOP_WORDS = new Set(
+  ('that this with were what when then there their they them have from into just about after before because ' +
+    'which while would could should been being only also very more most some much many than other your ours ' +
+    'happened found fixed learned lesson lessons story first time broke production prod didn wasn doesn ' +
+    'still even really thing things something everything nothing anyone everyone someone where over again').split(' '),
+);
+
+/**
+ * Up to `limit` published stories most like a draft (issue 13): its most frequent distinctive
+ * words, title words counted three times, OR-ed into one FTS5 query ranked by bm25. Every word
+ * is quoted, so nothing typed is query syntax.
+ */
+export function findSimilarStories(db: Db, draft: { title: string; body: string }, options: { limit?: number; now?: number } = {}): { title: string; url: string }[] {
+  const counts = new Map<string, number>();
+  const add = (text: string, weight: number) => {
+    for (const word of text.toLowerCase().match(/\p{L}[\p{L}\p{N}]{3,}/gu) ?? []) {
+      if (!SIMILAR_STOP_WORDS.has(word)) counts.set(word, (counts.get(word) ?? 0) + weight);
+    }
+  };
+  add(draft.title, 3);
+  add(draft.body, 1);
+  const words = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([word]) => `"${word}"`);
+  if (words.length === 0) return [];
+  const now = options.now ?? Date.now();
+  const rows = db.all<{ id: number; slug: string; title: string }>(sql`
+    SELECT s.id, s.slug, s.title FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid
+    WHERE stories_fts MATCH ${words.join(' OR ')} AND s.state = 'visible' AND s.published_at <= ${now}
+    ORDER BY bm25(stories_fts, 4.0, 1.0) LIMIT ${options.limit ?? 3}`);
+  return rows.map((row) => ({ title: row.title, url: storyPath({ id: row.id, slug: row.slug }) }));
 }

@@ -15,7 +15,7 @@ import {
 import { forgetDeletedText, type Db } from './db';
 import { forgetReportsOnStories } from './deleted-text';
 import { ServiceError } from './errors';
-import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
+import { normalizeHeadingLevels, renderMarkdown, UnrenderableMarkdownError } from './markdown';
 import { randomToken, sha256Hex, looksLikeToken, randomPublicId } from './crypto';
 import { publicTime } from '../lib/dates';
 import { slugify, storyPath } from '../lib/slug';
@@ -300,7 +300,7 @@ export function getStoryById(db: Db, id: number, options: ReadOptions = {}): Sto
     commentCount: row.commentCount,
     publishedAt: row.publishedAt,
     followedUpAt: row.followedUpAt,
-    bodyHtml: row.bodyHtml,
+    bodyHtml: normalizeHeadingLevels(row.bodyHtml),
     bodyMarkdown: row.bodyMarkdown,
     facts: {
       experience: row.experience,

@@ -65,17 +65,17 @@ describe.skipIf(!hasChromium)('preview and redaction in a browser', () => {
     const findings = page.locator('.findings li');
     const emailFinding = findings.filter({ has: page.locator('mark[data-finding="email"]') });
     expect(await emailFinding.count()).toBe(1);
-    await emailFinding.getByRole('button', { name: 'Redact as [email]' }).click();
+    await emailFinding.getByRole('button', { name: 'Redact as “an e-mail address”' }).click();
     await page.waitForFunction(
       ([email]) => {
         const field = document.querySelector<HTMLTextAreaElement>('textarea#body');
-        return !!field && field.value.includes('[email]') && !field.value.includes(email);
+        return !!field && field.value.includes('an e-mail address') && !field.value.includes(email);
       },
       [EMAIL],
     );
 
     const redacted = await bodyField().inputValue();
-    expect(redacted).toContain('[email]');
+    expect(redacted).toContain('an e-mail address');
     expect(redacted).not.toContain(EMAIL);
     expect(redacted).toContain(HOST);
     // The preview is shown again: the address is gone, the host is still flagged.
@@ -91,7 +91,7 @@ describe.skipIf(!hasChromium)('preview and redaction in a browser', () => {
     await page.waitForURL(/\/stories\/\d+-[^/?#]+$/);
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(title);
     const published = await page.locator('article.story .prose').innerText();
-    expect(published).toContain('[email]');
+    expect(published).toContain('an e-mail address');
     expect(published).not.toContain(EMAIL);
     expect(published).toContain(HOST);
     expect(await page.content()).not.toContain(EMAIL);

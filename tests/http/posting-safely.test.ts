@@ -55,19 +55,19 @@ describe('preview', () => {
   it('redacts exactly the chosen finding and nothing else', async () => {
     const browser = new Browser(server.origin);
     const preview = await (await browser.post('/new', fields({ intent: 'preview' }))).text();
-    const token = preview.match(/name="redact" value="(body:\d+:\d+:email)"/)![1];
+    const token = preview.match(/name="redact" value="(every:email:[^"]+)"/)![1];
     const response = await browser.post('/new', fields({ redact: token }));
     expect(response.status).toBe(200);
     const html = await response.text();
     const body = html.match(/<textarea id="body"[^>]*>([^<]*)<\/textarea>/)![1];
-    expect(body).toBe('I pushed a cron change and mailed [email] from db1.internal at 10.2.3.4 before anyone noticed the duplicate run.');
+    expect(body).toBe('I pushed a cron change and mailed an e-mail address from db1.internal at 10.2.3.4 before anyone noticed the duplicate run.');
     expect(html).not.toMatch(/data-finding="email"/);
     expect(html).toMatch(/data-finding="host"/);
   });
 
   it('refuses a stale redaction without changing the text', async () => {
     const browser = new Browser(server.origin);
-    const response = await browser.post('/new', fields({ redact: 'body:0:5:email' }));
+    const response = await browser.post('/new', fields({ redact: 'every:email:someone-else@example-corp.com' }));
     expect(response.status).toBe(409);
     const html = await response.text();
     expect(html).toMatch(/nothing was replaced/);

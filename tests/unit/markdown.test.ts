@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { markdownExcerpt, renderMarkdown, UnrenderableMarkdownError } from '../../src/server/markdown';
+import { markdownExcerpt, normalizeHeadingLevels, renderMarkdown, UnrenderableMarkdownError } from '../../src/server/markdown';
 
 const ALLOWED_TAGS = new Set([
   'p', 'br', 'em', 'strong', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a',
@@ -219,10 +219,22 @@ describe('renderMarkdown: what it keeps', () => {
     );
   });
 
-  it('demotes headings: h1 → h3 … h4-h6 → h6, also for raw HTML', () => {
+  it('puts the top heading at h2, below the page title, and keeps the rest without gaps, also for raw HTML', () => {
     const html = renderMarkdown('# A\n## B\n### C\n#### D\n##### E\n###### F\n\n<h1>G</h1>');
-    expect(html).toBe('<h3>A</h3>\n<h4>B</h4>\n<h5>C</h5>\n<h6>D</h6>\n<h6>E</h6>\n<h6>F</h6>\n<h3>G</h3>');
-    expect(html).not.toMatch(/<h[12]/);
+    expect(html).toBe('<h2>A</h2>\n<h3>B</h3>\n<h4>C</h4>\n<h5>D</h5>\n<h5>E</h5>\n<h5>F</h5>\n<h2>G</h2>');
+    expect(html).not.toMatch(/<h1/);
+  });
+
+  it('fixes stored HTML from before (h4 under the page title) and leaves fixed HTML as it is', () => {
+    expect(normalizeHeadingLevels('<h4>What happened</h4>\n<p>x</p>\n<h5>Detail</h5>')).toBe('<h2>What happened</h2>\n<p>x</p>\n<h3>Detail</h3>');
+    expect(normalizeHeadingLevels('<h2>A</h2><h3>B</h3>')).toBe('<h2>A</h2><h3>B</h3>');
+    expect(normalizeHeadingLevels('<p>no headings</p>')).toBe('<p>no headings</p>');
+  });
+
+  it('makes the template headings ("## What happened") h2, not h4', () => {
+    expect(renderMarkdown('## What happened\n\nIt broke.\n\n### Details\n\nMore.')).toBe(
+      '<h2>What happened</h2>\n<p>It broke.</p>\n<h3>Details</h3>\n<p>More.</p>\n',
+    );
   });
 
   it('renders tables with alignment only', () => {
@@ -371,10 +383,16 @@ describe('renderMarkdown: bounds', () => {
 });
 
 describe('markdownExcerpt', () => {
+  it('skips headings, so excerpts start with the story and not with "What happened"', () => {
+    expect(markdownExcerpt('## What happened\n\nI dropped the wrong table.\n\n## What I learned\n\nBackups matter.')).toBe(
+      'I dropped the wrong table. Backups matter.',
+    );
+  });
+
   it('strips Markdown syntax and collapses whitespace', () => {
     expect(
       markdownExcerpt('# Title\n\nSome **bold**, _italic_ and ~~gone~~ text with [a link](https://example.com),\n`code` and ![a cat](https://e.example/c.png).\n\n- one\n- two'),
-    ).toBe('Title Some bold, italic and gone text with a link, code and a cat. one two');
+    ).toBe('Some bold, italic and gone text with a link, code and a cat. one two');
   });
 
   it('strips HTML, including script contents, and returns plain characters', () => {

@@ -25,7 +25,10 @@ function ids(query: string): number[] {
 
 // Only quoted strings (with at least one letter/digit inside), AND between positives, NOT before exclusions.
 const STRING = '"(?:[^"]|"")*[\\p{L}\\p{N}](?:[^"]|"")*"';
-const SHAPE = new RegExp(`^${STRING}\\*?(?: AND ${STRING}\\*?)*(?: NOT ${STRING})*$`, 'u');
+// A term, or an OR group of terms in parentheses (only we write the operators and parentheses).
+const TERM = `${STRING}\\*?`;
+const GROUP = `(?:${TERM}|\\(${TERM}(?: OR ${TERM})+\\))`;
+const SHAPE = new RegExp(`^${GROUP}(?: AND ${GROUP})*(?: NOT ${STRING})*$`, 'u');
 
 const hostile: string[] = [
   '"',
@@ -103,7 +106,8 @@ describe('parseSearchQuery with hostile input', () => {
 describe('parseSearchQuery rules', () => {
   it('quotes keywords and syntax as plain text', () => {
     expect(parseSearchQuery('AND').match).toBe('"AND"*');
-    expect(parseSearchQuery('redis OR yaml').match).toBe('"redis" AND "OR" AND "yaml"*');
+    expect(parseSearchQuery('redis or yaml').match).toBe('"redis" AND "or" AND "yaml"*');
+    expect(parseSearchQuery('redis "OR" yaml').match).toBe('"redis" AND "OR" AND "yaml"*');
     expect(parseSearchQuery('NEAR(a b)').terms).toEqual(['NEAR(a', 'b)']);
     // A quote inside a word is doubled, so it stays text.
     expect(parseSearchQuery('say hi"there').match).toBe('"say" AND "hi""there"*');
@@ -210,5 +214,24 @@ describe('parseSearchQuery against a real FTS5 table', () => {
   it('folds case and diacritics', () => {
     expect(ids('CAFE resume')).toEqual([5]);
     expect(ids('naive')).toEqual([5]);
+  });
+});
+
+describe('prefixes and OR (issue 13)', () => {
+  it('treats a trailing * as a prefix search, anywhere in the query', () => {
+    expect(parseSearchQuery('migrat*').match).toBe('"migrat"*');
+    expect(parseSearchQuery('migrat* table').match).toBe('"migrat"* AND "table"*');
+  });
+
+  it('joins words around a capital OR into one either-or group', () => {
+    expect(parseSearchQuery('cache OR dns').match).toBe('("cache" OR "dns"*)');
+    expect(parseSearchQuery('outage cache OR dns -yaml').match).toBe('"outage" AND ("cache" OR "dns"*) NOT "yaml"');
+    expect(parseSearchQuery('cache OR dns').terms).toEqual(['cache', 'dns']);
+  });
+
+  it('keeps a lower-case or, a leading OR and a lone * as plain text or nothing', () => {
+    expect(parseSearchQuery('cache or dns').match).toBe('"cache" AND "or" AND "dns"*');
+    expect(parseSearchQuery('OR cache').match).toBe('"cache"*');
+    expect(parseSearchQuery('*').error).not.toBeNull();
   });
 });

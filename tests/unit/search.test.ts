@@ -78,8 +78,8 @@ describe('the public moderation log', () => {
     decide(t.db, { targetType: 'story', targetId: story.id, decision: 'hide' });
     const [entry] = listModerationLog(t.db).entries;
     expect(entry.reason).not.toMatch(/Sarah|Jenkins|ops@example-corp\.com/);
-    expect(entry.reason).toContain('[email]');
-    expect(entry.reason).toContain('[name]');
+    expect(entry.reason).toContain('an e-mail address');
+    expect(entry.reason).toContain('a teammate');
   });
 });
 
@@ -94,5 +94,27 @@ describe('grouping search results', () => {
       [2, '/stories/2-s', ['story', 'lesson']],
       [1, '/stories/1-s', ['story', 'comment']],
     ]);
+  });
+});
+
+describe('search snippets and operators (issue 13)', () => {
+  it('shows snippets as words, without Markdown syntax', () => {
+    makeStory(t.db, { body: '## What happened\n\nThe **pelican** job ran `twice` and [the docs](https://example.com/x) said _nothing_.\n\n- one pelican\n> quoted pelican' });
+    const outcome = searchAll(t.db, 'pelican');
+    if (outcome.status !== 'ok') throw new Error(outcome.status);
+    const snippet = outcome.hits.find((h) => h.kind === 'story')!.snippetHtml;
+    expect(snippet).toContain('What happened The <mark>pelican</mark> job ran twice and the docs said nothing.');
+    expect(snippet).not.toMatch(/##|\*\*|`|\]\(|&gt; quoted/);
+  });
+
+  it('finds stories by a prefix with * and by either word with OR', () => {
+    const migration = makeStory(t.db, { title: 'The migration that locked the orders table' });
+    const dns = makeStory(t.db, { title: 'A DNS change took every resolver down' });
+    const found = (q: string) => {
+      const outcome = searchAll(t.db, q);
+      return outcome.status === 'ok' ? outcome.hits.filter((h) => h.kind === 'story').map((h) => h.storyId) : [];
+    };
+    expect(found('migrat*')).toContain(migration.id);
+    expect(found('locked OR resolver').sort()).toEqual([migration.id, dns.id].sort());
   });
 });

@@ -29,12 +29,20 @@ afterEach(() => t.cleanup());
 const count = (table: typeof stories | typeof lessons | typeof storyFailureTypes | typeof comments) =>
   t.db.select().from(table).all().length;
 
+describe('showing a story stored before headings started at h2', () => {
+  it('shows its h4/h5 headings as h2/h3, right below the page title', () => {
+    const created = makeStory(t.db);
+    t.db.$client.prepare("UPDATE stories SET body_html = '<h4>What happened</h4><p>x</p><h5>Detail</h5>' WHERE id = ?").run(created.id);
+    expect(getStoryById(t.db, created.id)!.bodyHtml).toBe('<h2>What happened</h2><p>x</p><h3>Detail</h3>');
+  });
+});
+
 describe('creating a story', () => {
   it('writes the story, its lessons and its failure types together and renders the body', () => {
     const created = makeStory(t.db, { tags: ['cache', 'database'], lessons: ['One', 'Two more', 'Three times'] });
     const story = getStoryById(t.db, created.id)!;
     expect(story.title).toMatch(/cache forgot/);
-    expect(story.bodyHtml).toContain('<h4>What happened</h4>');
+    expect(story.bodyHtml).toContain('<h2>What happened</h2>');
     expect(story.lessons.map((l) => l.text)).toEqual(['One', 'Two more', 'Three times']);
     expect(story.tags.map((tag) => tag.slug)).toEqual(['database', 'cache']);
     expect(created.url).toBe(`/stories/${created.id}-the-night-the-cache-forgot-everything-${created.url.split('-').at(-1)}`);
