@@ -5,12 +5,12 @@
  */
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
-import { readForm, formText, parseId } from '../server/http';
+import { readForm, formText, parseId, submissionTokenIn } from '../server/http';
 import { ServiceError, httpStatusFor } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { ensureActor } from '../server/visitor';
 import { toggleBeenThere, toggleHelpful } from '../server/reactions';
-import { addComment, deleteOwnComment } from '../server/comments';
+import { addComment, deleteOwnComment, findCommentBySubmission } from '../server/comments';
 import { fileReport } from '../server/moderation';
 import { safeReturnPath } from '../lib/labels';
 import { LIMITS } from '../lib/limits';
@@ -71,9 +71,13 @@ export async function handleStoryPagePost(context: APIContext, story: { id: numb
       values = { body: formText(form, 'body') };
       rejectHoneypot(form);
       const body = commentBody(values.body ?? '');
+      // The same form sent again (back, a double click, a retry) leads to the comment it added.
+      const submission = submissionTokenIn(form);
+      const earlier = submission ? findCommentBySubmission(db, story.id, submission, body) : null;
+      if (earlier) return { kind: 'redirect', location: `${story.url}#c${earlier.id}` };
       enforceRateLimit('comment', key);
       const actor = ensureActor(db, context);
-      const { id } = addComment(db, { storyId: story.id, parentId, body, actor });
+      const { id } = addComment(db, { storyId: story.id, parentId, body, actor, submission });
       return { kind: 'redirect', location: `${story.url}#c${id}` };
     }
 

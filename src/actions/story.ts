@@ -4,11 +4,19 @@
  */
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
-import { readForm, formText } from '../server/http';
-import { ServiceError, httpStatusFor } from '../server/errors';
+import { readForm, formText, submissionTokenIn } from '../server/http';
+import { ServiceError, httpStatusFor, isUniqueViolation } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { ensureActor, cookieOptions } from '../server/visitor';
-import { createStory, deleteStory, updateStory, disownStory } from '../server/stories';
+import {
+  createStory,
+  deleteStory,
+  updateStory,
+  disownStory,
+  findStoryBySubmission,
+  isManageTokenFor,
+  manageTokenForSubmission,
+} from '../server/stories';
 import { authorBelongsToUser } from '../server/authors';
 import {
   readStoryForm,
@@ -20,6 +28,8 @@ import {
 import { applyRedaction } from '../lib/story-preview';
 
 export const NEW_STORY_COOKIE = 'rop_new_story';
+/** How long the private link is kept for the next page (and may be shown again to a resubmission). */
+const NEW_STORY_LINK_SECONDS = 15 * 60;
 
 export type StoryFormOutcome =
   | { kind: 'redirect'; location: string }
@@ -32,9 +42,11 @@ export type StoryFormOutcome =
       preview: CreateStoryInput | null;
       message: string | null;
       retryAfterSeconds?: number;
+      /** The form's one-time token, to render again so a corrected form still lands once. */
+      submission?: string | null;
     };
 
-function failure(error: unknown, values: StoryFormValues): StoryFormOutcome {
+function failure(error: unknown, values: StoryFormValues, submission: string | null = null): StoryFormOutcome {
   if (error instanceof ServiceError) {
     const errors: FieldErrors = error.field ? { [error.field]: error.message } : {};
     return {
@@ -45,6 +57,7 @@ function failure(error: unknown, values: StoryFormValues): StoryFormOutcome {
       preview: null,
       message: error.field ? null : error.message,
       retryAfterSeconds: error.retryAfterSeconds,
+      submission,
     };
   }
   throw error;
@@ -80,26 +93,54 @@ function previewOrValidate(form: FormData, values: StoryFormValues): StoryFormOu
 /** POST /new: preview, redact one finding, or publish. Publishing answers 303 to the story. */
 export async function handleNewStory(context: APIContext): Promise<StoryFormOutcome> {
   let values = readStoryForm(new FormData());
+  let submission: string | null = null;
   try {
     const form = await readForm(context.request);
     values = readStoryForm(form);
+    submission = submissionTokenIn(form);
     rejectHoneypot(form);
     const key = clientKey(context);
     const checked = previewOrValidate(form, values);
     if (checked.kind !== 'valid') {
       if (checked.kind === 'form' && checked.preview) enforceRateLimit('preview', key);
-      return checked;
+      return checked.kind === 'form' ? { ...checked, submission } : checked;
     }
-    enforceRateLimit('post-story', key);
     const db = getDb();
+    // The same form sent again (back then Publish, a double click, a retry) leads to the first story.
+    const earlier = submission ? findStoryBySubmission(db, submission) : null;
+    if (earlier) return resubmittedStory(context, earlier, submission!);
+    enforceRateLimit('post-story', key);
     const actor = ensureActor(db, context);
-    const created = createStory(db, checked.input, { authorId: actor.authorId });
+    let created: ReturnType<typeof createStory>;
+    try {
+      created = createStory(db, checked.input, { authorId: actor.authorId, submission });
+    } catch (error) {
+      // Two copies of the form at once (another process won the race): the unique token decides.
+      const winner = submission && isUniqueViolation(error) ? findStoryBySubmission(db, submission) : null;
+      if (winner) return resubmittedStory(context, winner, submission!);
+      throw error;
+    }
     // The private manage link is shown once, on the next page, then forgotten.
-    context.cookies.set(NEW_STORY_COOKIE, `${created.id}.${created.manageToken}`, cookieOptions(context.url, 15 * 60, '/stories'));
+    context.cookies.set(NEW_STORY_COOKIE, `${created.id}.${created.manageToken}`, cookieOptions(context.url, NEW_STORY_LINK_SECONDS, '/stories'));
     return { kind: 'redirect', location: created.url };
   } catch (error) {
-    return failure(error, values);
+    return failure(error, values, submission);
   }
+}
+
+/**
+ * The answer to a form that already published a story. When the first answer may never have
+ * arrived (a double click cancels it), the private link is shown again for a short while: it is
+ * derived from the form token, which only the browser that was given the form holds.
+ */
+function resubmittedStory(context: APIContext, earlier: { id: number; url: string; createdAt: number }, submission: string): StoryFormOutcome {
+  const manageToken = manageTokenForSubmission(submission);
+  const recent = Date.now() - earlier.createdAt < NEW_STORY_LINK_SECONDS * 1000;
+  // Not after /me issued a fresh link (the derived one no longer works then).
+  if (recent && isManageTokenFor(getDb(), earlier.id, manageToken)) {
+    context.cookies.set(NEW_STORY_COOKIE, `${earlier.id}.${manageToken}`, cookieOptions(context.url, NEW_STORY_LINK_SECONDS, '/stories'));
+  }
+  return { kind: 'redirect', location: `${earlier.url}?again=1` };
 }
 
 /** POST /manage/{token} to save an edit (or preview it). */

@@ -5,7 +5,8 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { comments, stories, type Comment } from '../../db/schema';
 import type { Db } from './db';
-import { ServiceError } from './errors';
+import { ServiceError, isUniqueViolation } from './errors';
+import { sha256Hex, looksLikeToken } from './crypto';
 import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
 import { authorBelongsToUser, pseudonymFor } from './authors';
 import { LIMITS } from '../lib/limits';
@@ -49,14 +50,47 @@ function renderComment(body: string): string {
 }
 
 /**
+ * The key of a comment sent from one form: the form's one-time token and the text. The text is
+ * part of it because a story page may be served from a shared cache, so two readers can hold the
+ * same token; only the very same words from the same form count as the same comment.
+ */
+function commentSubmissionHash(submission: string, body: string): string {
+  return sha256Hex(`comment-form:${submission}:${body}`);
+}
+
+/** The comment this form already added to this story with this text, or null (see addComment). */
+export function findCommentBySubmission(db: Db, storyId: number, submission: string, body: string): { id: number } | null {
+  if (!looksLikeToken(submission)) return null;
+  const row = db
+    .select({ id: comments.id })
+    .from(comments)
+    .where(and(eq(comments.submissionHash, commentSubmissionHash(submission, body)), eq(comments.storyId, storyId)))
+    .get();
+  return row ?? null;
+}
+
+/**
  * Adds a comment (or a reply when parentId is set) and bumps the story's comment count, in one
  * transaction. The parent must belong to the same story.
  */
 export function addComment(
   db: Db,
-  input: { storyId: number; parentId: number | null; body: string; actor: Actor; now?: number },
+  input: {
+    storyId: number;
+    parentId: number | null;
+    body: string;
+    actor: Actor;
+    /** The form's one-time token: the same form sent twice adds the comment once. */
+    submission?: string | null;
+    now?: number;
+  },
 ): { id: number } {
   const now = input.now ?? Date.now();
+  const submission = input.submission && looksLikeToken(input.submission) ? input.submission : null;
+  if (submission) {
+    const earlier = findCommentBySubmission(db, input.storyId, submission, input.body);
+    if (earlier) return earlier;
+  }
   const story = db
     .select({ id: stories.id, authorId: stories.authorId, state: stories.state, publishedAt: stories.publishedAt })
     .from(stories)
@@ -81,7 +115,7 @@ export function addComment(
   const html = renderComment(input.body);
   const isOp = isSameAuthor(db, input.actor, story.authorId);
 
-  return db.transaction((tx) => {
+  const insert = () => db.transaction((tx) => {
     const row = tx
       .insert(comments)
       .values({
@@ -93,6 +127,7 @@ export function addComment(
         bodyMarkdown: input.body,
         bodyHtml: html,
         createdAt: now,
+        submissionHash: submission ? commentSubmissionHash(submission, input.body) : null,
       })
       .returning({ id: comments.id })
       .get();
@@ -102,6 +137,14 @@ export function addComment(
       .run();
     return row;
   });
+  try {
+    return insert();
+  } catch (error) {
+    // The same form at the same moment in another process: its comment is the one.
+    const winner = submission && isUniqueViolation(error) ? findCommentBySubmission(db, input.storyId, submission, input.body) : null;
+    if (winner) return winner;
+    throw error;
+  }
 }
 
 export function getCommentById(db: Db, id: number): Comment | null {

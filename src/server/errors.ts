@@ -34,3 +34,11 @@ export function httpStatusFor(code: ServiceErrorCode): number {
       return 429;
   }
 }
+
+/** Whether a database error is a UNIQUE constraint (drizzle wraps the driver's error as its cause). */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    if ((current as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
+  }
+  return false;
+}

@@ -15,7 +15,8 @@ import {
 import type { Db } from './db';
 import { ServiceError } from './errors';
 import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
-import { randomToken, sha256Hex, looksLikeToken } from './crypto';
+import { randomToken, sha256Hex, looksLikeToken, hmacToken } from './crypto';
+import { getServerSecret } from './secret';
 import { slugify, storyPath } from '../lib/slug';
 import { LIMITS } from '../lib/limits';
 import { contentNotesToMask, maskToContentNotes, type ContentNote } from '../lib/facts';
@@ -91,6 +92,8 @@ function resolveFailureTypeIds(db: Db, slugs: string[]): number[] {
 
 export interface CreateStoryOptions {
   authorId: number | null;
+  /** The one-time token of the form that sent it (see findStoryBySubmission). */
+  submission?: string | null;
   now?: number;
   /** Injected for tests; defaults to Math.random. */
   random?: () => number;
@@ -108,7 +111,8 @@ export function createStory(
   const now = options.now ?? Date.now();
   const bodyHtml = renderBody(input.body);
   const typeIds = resolveFailureTypeIds(db, input.tags);
-  const manageToken = randomToken();
+  const submission = options.submission && looksLikeToken(options.submission) ? options.submission : null;
+  const manageToken = submission ? manageTokenForSubmission(submission) : randomToken();
   const random = options.random ?? Math.random;
   const publishedAt = input.delayPublication
     ? now + Math.floor(random() * PUBLICATION_DELAY_MAX_MS)
@@ -130,6 +134,7 @@ export function createStory(
         contentNotes: contentNotesToMask(input.contentNotes),
         authorId: options.authorId,
         manageTokenHash: sha256Hex(manageToken),
+        submissionHash: submission ? storySubmissionHash(submission) : null,
         createdAt: now,
         publishedAt,
       })
@@ -144,6 +149,33 @@ export function createStory(
     return row.id;
   });
   return { id, slug, url: storyPath({ id, slug }), manageToken, publishedAt };
+}
+
+function storySubmissionHash(submission: string): string {
+  return sha256Hex(`story-form:${submission}`);
+}
+
+/**
+ * The manage token of a story published from this form token. Derived (keyed with the server
+ * secret) rather than random, so when the first answer was lost (a double click, a retry) the
+ * second submission can show the same private link again; only its hash is stored, as before.
+ */
+export function manageTokenForSubmission(submission: string): string {
+  return hmacToken(getServerSecret(), `manage-token:${submission}`);
+}
+
+/**
+ * The story already published from this one-time form token, or null. Lets the same form sent
+ * twice lead to the first story instead of making a copy.
+ */
+export function findStoryBySubmission(db: Db, submission: string): { id: number; url: string; createdAt: number } | null {
+  if (!looksLikeToken(submission)) return null;
+  const row = db
+    .select({ id: stories.id, slug: stories.slug, createdAt: stories.createdAt })
+    .from(stories)
+    .where(eq(stories.submissionHash, storySubmissionHash(submission)))
+    .get();
+  return row ? { id: row.id, url: storyPath(row), createdAt: row.createdAt } : null;
 }
 
 /**

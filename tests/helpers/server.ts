@@ -2,7 +2,7 @@
  * Starts the built server (dist/) on a random port with its own temporary database, and a tiny
  * browser-like client that keeps cookies and sends a same-site Origin on writes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -147,4 +147,13 @@ export function manageLinkIn(html: string): string {
   const match = /href="(https?:\/\/[^"]+\/manage\/[A-Za-z0-9_-]{43})"/.exec(html);
   if (!match) throw new Error('No manage link on this page');
   return new URL(match[1]).pathname;
+}
+
+/** Gives an account a role the way an operator does: `npm run user:role` against the server's database. */
+export function setUserRole(server: TestServer, username: string, role: 'member' | 'moderator'): void {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/user-role.ts', username, role], {
+    env: { ...process.env, DATABASE_PATH: server.databasePath, SECRET: 'test-secret-for-http-tests-0123456789abcdef' },
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`user:role failed (${result.status}): ${result.stderr}${result.stdout}`);
 }
