@@ -8,9 +8,9 @@ import { getDb } from '../server/db';
 import { readForm, formText, parseId, submissionTokenIn } from '../server/http';
 import { ServiceError, httpStatusFor } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
-import { ensureActor } from '../server/visitor';
+import { ensureActor, currentAuthorIds } from '../server/visitor';
 import { toggleBeenThere, toggleHelpful } from '../server/reactions';
-import { addComment, deleteOwnComment, findCommentBySubmission } from '../server/comments';
+import { addComment, deleteOwnComment, findCommentBySubmission, findRecentSameComment } from '../server/comments';
 import { fileReport } from '../server/moderation';
 import { safeReturnPath } from '../lib/labels';
 import { LIMITS } from '../lib/limits';
@@ -73,7 +73,9 @@ export async function handleStoryPagePost(context: APIContext, story: { id: numb
       const body = commentBody(values.body ?? '');
       // The same form sent again (back, a double click, a retry) leads to the comment it added.
       const submission = submissionTokenIn(form);
-      const earlier = submission ? findCommentBySubmission(db, story.id, submission, body) : null;
+      const earlier =
+        (submission ? findCommentBySubmission(db, story.id, submission, body) : null) ??
+        findRecentSameComment(db, currentAuthorIds(db, context), { storyId: story.id, parentId, body });
       if (earlier) return { kind: 'redirect', location: `${story.url}#c${earlier.id}` };
       enforceRateLimit('comment', key);
       const actor = ensureActor(db, context);

@@ -7,13 +7,14 @@ import { getDb } from '../server/db';
 import { readForm, formText, submissionTokenIn } from '../server/http';
 import { ServiceError, httpStatusFor, isUniqueViolation } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
-import { ensureActor, cookieOptions } from '../server/visitor';
+import { ensureActor, cookieOptions, currentAuthorIds } from '../server/visitor';
 import {
   createStory,
   deleteStory,
   updateStory,
   disownStory,
   findStoryBySubmission,
+  findRecentSameStory,
   isManageTokenFor,
   manageTokenForSubmission,
 } from '../server/stories';
@@ -109,6 +110,9 @@ export async function handleNewStory(context: APIContext): Promise<StoryFormOutc
     // The same form sent again (back then Publish, a double click, a retry) leads to the first story.
     const earlier = submission ? findStoryBySubmission(db, submission) : null;
     if (earlier) return resubmittedStory(context, earlier, submission!);
+    // A fresh copy of the form (Back reloads it) still holding the very story this person just published.
+    const same = findRecentSameStory(db, currentAuthorIds(db, context), checked.input);
+    if (same) return { kind: 'redirect', location: `${same.url}?again=1` };
     enforceRateLimit('post-story', key);
     const actor = ensureActor(db, context);
     let created: ReturnType<typeof createStory>;

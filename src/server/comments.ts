@@ -2,7 +2,7 @@
  * Comment threads. Threads nest to any depth in storage; a whole thread is read in one query and
  * ordered in memory, so a story with hundreds of comments costs one round trip.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { comments, stories, type Comment } from '../../db/schema';
 import type { Db } from './db';
 import { ServiceError, isUniqueViolation } from './errors';
@@ -65,6 +65,37 @@ export function findCommentBySubmission(db: Db, storyId: number, submission: str
     .select({ id: comments.id })
     .from(comments)
     .where(and(eq(comments.submissionHash, commentSubmissionHash(submission, body)), eq(comments.storyId, storyId)))
+    .get();
+  return row ?? null;
+}
+
+/** How long an identical comment from the same author in the same place counts as sent again. */
+export const COMMENT_RESUBMISSION_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A comment these authors recently left in the same place (story and parent) with exactly this
+ * text, or null: the comment form sent again from a page the browser rendered afresh.
+ */
+export function findRecentSameComment(
+  db: Db,
+  authorIds: number[],
+  input: { storyId: number; parentId: number | null; body: string },
+  now = Date.now(),
+): { id: number } | null {
+  if (authorIds.length === 0) return null;
+  const row = db
+    .select({ id: comments.id })
+    .from(comments)
+    .where(
+      and(
+        eq(comments.storyId, input.storyId),
+        input.parentId === null ? isNull(comments.parentId) : eq(comments.parentId, input.parentId),
+        inArray(comments.authorId, authorIds),
+        eq(comments.bodyMarkdown, input.body),
+        eq(comments.state, 'visible'),
+        sql`${comments.createdAt} >= ${now - COMMENT_RESUBMISSION_WINDOW_MS}`,
+      ),
+    )
     .get();
   return row ?? null;
 }

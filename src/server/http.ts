@@ -100,7 +100,8 @@ export function applySecurityHeaders(headers: Headers, pathname: string): void {
     // own form posts, which the origin check must refuse (issue 9).
     headers.set('Referrer-Policy', 'same-origin');
     headers.set('Cache-Control', 'no-store');
-  } else {
+  } else if (!headers.has('Referrer-Policy')) {
+    // A page may ask for a stricter one (the story page right after posting shows the manage link).
     headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
   }
 }

@@ -178,6 +178,31 @@ export function findStoryBySubmission(db: Db, submission: string): { id: number;
   return row ? { id: row.id, url: storyPath(row), createdAt: row.createdAt } : null;
 }
 
+/** How long an identical story from the same author counts as the same form sent again. */
+export const RESUBMISSION_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A story these authors published recently with exactly this title and text, or null. Catches
+ * the form sent again when the browser rendered it afresh (Back reloads a page after its form was
+ * posted, issuing a new one-time token) but kept what was typed in it.
+ */
+export function findRecentSameStory(db: Db, authorIds: number[], input: { title: string; body: string }, now = Date.now()): { id: number; url: string } | null {
+  if (authorIds.length === 0) return null;
+  const row = db
+    .select({ id: stories.id, slug: stories.slug })
+    .from(stories)
+    .where(
+      and(
+        inArray(stories.authorId, authorIds),
+        eq(stories.title, input.title),
+        eq(stories.bodyMarkdown, input.body),
+        sql`${stories.createdAt} >= ${now - RESUBMISSION_WINDOW_MS}`,
+      ),
+    )
+    .get();
+  return row ? { id: row.id, url: storyPath(row) } : null;
+}
+
 /**
  * Replaces a story's text, facts, failure types and lessons. Lessons whose text is unchanged keep
  * their "helpful" votes. The publication time never changes.
