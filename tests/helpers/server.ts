@@ -157,3 +157,13 @@ export function setUserRole(server: TestServer, username: string, role: 'member'
   });
   if (result.status !== 0) throw new Error(`user:role failed (${result.status}): ${result.stderr}${result.stdout}`);
 }
+
+/** Writes to the test server's database (what an operator or moderator tool would add) and closes it again. */
+export function writeDb<T>(server: TestServer, fn: (db: Database.Database) => T): T {
+  const db = new Database(server.databasePath);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
