@@ -66,19 +66,48 @@ describe.skipIf(!hasChromium)('a form sent twice lands once', () => {
     });
   });
 
-  it('a double click on Publish makes one story and still shows its private link', { timeout: 60_000 }, async () => {
+  it('a second click on Publish while the first is on its way makes one story and still shows its private link', { timeout: 60_000 }, async () => {
     await withPage(async (page) => {
       const title = `The double deploy of a Friday ${Math.random().toString(36).slice(2, 8)}`;
       await page.goto('/new');
       await fillStoryForm(page, draft(title));
-      await Promise.all([
-        page.waitForURL(/\/stories\/\d+-/, { waitUntil: 'load' }),
-        page.getByRole('button', { name: 'Publish anonymously' }).dblclick(),
-      ]);
+      // A slow network: the first post reaches the server (the story is made) but its answer is
+      // held back until the person, seeing nothing happen, clicks Publish again. The browser then
+      // drops the first answer, cookies and all, and shows the second.
+      let firstReachedServer!: () => void;
+      const reached = new Promise<void>((resolve) => (firstReachedServer = resolve));
+      let releaseFirst!: () => void;
+      const released = new Promise<void>((resolve) => (releaseFirst = resolve));
+      let posts = 0;
+      await page.route('**/new', async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        posts += 1;
+        if (posts > 1) {
+          releaseFirst();
+          return route.continue();
+        }
+        const response = await route.fetch({ maxRedirects: 0 });
+        firstReachedServer();
+        await released;
+        await route.fulfill({ response }).catch(() => undefined);
+      });
+      const publish = page.getByRole('button', { name: 'Publish anonymously' });
+      await publish.scrollIntoViewIfNeeded();
+      const box = (await publish.boundingBox())!;
+      await publish.click({ noWaitAfter: true });
+      await reached;
+      expect(storiesTitled(title)).toBe(1);
+      // The mouse itself: Playwright's locator.click would wait for the first navigation to end.
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      // (waitForURL would report the first, dropped navigation as an error.)
+      await expect.poll(() => page.url(), { timeout: 20_000 }).toMatch(/\/stories\/\d+-/);
       await page.waitForLoadState('load');
+      await page.unroute('**/new');
+
+      expect(posts).toBe(2);
       expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(title);
       expect(storiesTitled(title)).toBe(1);
-      // Whichever answer the browser kept, the person can still manage the story.
+      // The first answer (with the private link) never arrived; the second shows the same link.
       const manageLink = (await page.locator('.manage-link a').getAttribute('href')) ?? '';
       await page.goto(manageLink);
       expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Manage your story');
