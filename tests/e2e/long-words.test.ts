@@ -99,5 +99,8 @@ describe.skipIf(!hasChromium)('long words on a phone', () => {
     expect(box!.width).toBeLessThanOrEqual(PHONE.width);
     expect(box!.height).toBeGreaterThan(60);
     expect(await page.locator('li.comment .prose').first().innerText()).toContain(LONG_COMMENT_WORD);
+    // Only long words break: the header's Search button keeps its label on one line.
+    const search = await page.locator('header').getByRole('button', { name: 'Search' }).boundingBox();
+    expect(search!.height).toBeLessThan(50);
   });
 });
