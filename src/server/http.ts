@@ -95,10 +95,11 @@ export function applySecurityHeaders(headers: Headers, pathname: string): void {
   headers.set('Cross-Origin-Opener-Policy', 'same-origin');
   headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
   if (pathname.startsWith('/manage/')) {
-    // The private token is in the URL: never send it to another site, never keep the page in a cache.
-    // 'same-origin', not 'no-referrer': with no-referrer browsers send `Origin: null` on the page's
-    // own form posts, which the origin check must refuse (issue 9).
-    headers.set('Referrer-Policy', 'same-origin');
+    // The private token is in the URL: never send it onward, never keep the page in a cache.
+    // 'strict-origin' sends only our origin as the referrer (so no request, not even to our own
+    // server or a proxy's access log, carries the token), yet keeps a real Origin on the page's own
+    // form posts; with 'no-referrer' browsers send `Origin: null` there (issue 9).
+    headers.set('Referrer-Policy', 'strict-origin');
     headers.set('Cache-Control', 'no-store');
   } else if (!headers.has('Referrer-Policy')) {
     // A page may ask for a stricter one (the story page right after posting shows the manage link).

@@ -72,9 +72,12 @@ describe.skipIf(!hasChromium)('posting and managing a story through its private 
         expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(title);
         expect(await page.locator('article.story .prose').innerText()).toContain('[email]');
 
-        // The private link, followed as a person does: by clicking it.
+        // The private link, followed as a person does: by clicking it. From here on no request
+        // (stylesheets, links, form posts) may carry the token in its Referer.
         const manageLink = page.locator('.manage-link a');
         const manageUrl = (await manageLink.getAttribute('href')) ?? '';
+        const referrers: string[] = [];
+        page.on('request', (request) => referrers.push(request.headers()['referer'] ?? ''));
         await submitAndWait(page, manageLink);
         expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Manage your story');
         expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
@@ -97,6 +100,8 @@ describe.skipIf(!hasChromium)('posting and managing a story through its private 
         expect(new URL(page.url()).pathname).toBe('/');
         expect(storiesTitled(edited)).toBe(0);
         expect((await page.goto(manageUrl))?.status()).toBe(404);
+        expect(referrers.length).toBeGreaterThan(3);
+        expect(referrers.filter((referrer) => referrer.includes('/manage/'))).toEqual([]);
       } finally {
         await context.close();
       }

@@ -67,14 +67,14 @@ describe('which posts count as sent from our own pages', () => {
     expect(html).toContain('noindex');
   });
 
-  it('sends the manage page with Referrer-Policy same-origin, so its forms post a real Origin', async () => {
+  it('sends the manage page with Referrer-Policy strict-origin: no token in any referrer, a real Origin on its forms', async () => {
     const browser = new Browser(server.origin);
     const location = (await browser.post('/new', storyFields())).headers.get('location')!;
     const storyPage = await browser.get(location);
-    expect(storyPage.headers.get('referrer-policy')).toBe('same-origin');
+    expect(storyPage.headers.get('referrer-policy')).toBe('strict-origin');
     const manage = await browser.get(manageLinkIn(await storyPage.text()));
     expect(manage.status).toBe(200);
-    expect(manage.headers.get('referrer-policy')).toBe('same-origin');
+    expect(manage.headers.get('referrer-policy')).toBe('strict-origin');
     expect(manage.headers.get('cache-control')).toBe('no-store');
   });
 });
