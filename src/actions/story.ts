@@ -17,6 +17,8 @@ import {
   findRecentSameStory,
   isManageTokenFor,
   manageTokenForSubmission,
+  PUBLICATION_DELAY_MAX_MS,
+  type EarlierStory,
 } from '../server/stories';
 import { authorBelongsToUser } from '../server/authors';
 import {
@@ -109,10 +111,10 @@ export async function handleNewStory(context: APIContext): Promise<StoryFormOutc
     const db = getDb();
     // The same form sent again (back then Publish, a double click, a retry) leads to the first story.
     const earlier = submission ? findStoryBySubmission(db, submission) : null;
-    if (earlier) return resubmittedStory(context, earlier, submission!);
+    if (earlier) return resubmittedStory(context, earlier, values, submission);
     // A fresh copy of the form (Back reloads it) still holding the very story this person just published.
     const same = findRecentSameStory(db, currentAuthorIds(db, context), checked.input);
-    if (same) return { kind: 'redirect', location: `${same.url}?again=1` };
+    if (same) return resubmittedStory(context, same, values, null);
     enforceRateLimit('post-story', key);
     const actor = ensureActor(db, context);
     let created: ReturnType<typeof createStory>;
@@ -121,7 +123,7 @@ export async function handleNewStory(context: APIContext): Promise<StoryFormOutc
     } catch (error) {
       // Two copies of the form at once (another process won the race): the unique token decides.
       const winner = submission && isUniqueViolation(error) ? findStoryBySubmission(db, submission) : null;
-      if (winner) return resubmittedStory(context, winner, submission!);
+      if (winner) return resubmittedStory(context, winner, values, submission);
       throw error;
     }
     // The private manage link is shown once, on the next page, then forgotten.
@@ -133,16 +135,33 @@ export async function handleNewStory(context: APIContext): Promise<StoryFormOutc
 }
 
 /**
- * The answer to a form that already published a story. When the first answer may never have
- * arrived (a double click cancels it), the private link is shown again for a short while: it is
- * derived from the form token, which only the browser that was given the form holds.
+ * The answer to a form that already published a story: the story itself. When the first answer
+ * may never have arrived (a double click cancels it), the private link is shown again for a short
+ * while: it is derived from the form token, which only the browser that was given the form holds.
+ * A story still waiting for its delayed publication cannot be shown without that link, so then
+ * the form says what happened instead.
  */
-function resubmittedStory(context: APIContext, earlier: { id: number; url: string; createdAt: number }, submission: string): StoryFormOutcome {
-  const manageToken = manageTokenForSubmission(submission);
-  const recent = Date.now() - earlier.createdAt < NEW_STORY_LINK_SECONDS * 1000;
-  // Not after /me issued a fresh link (the derived one no longer works then).
-  if (recent && isManageTokenFor(getDb(), earlier.id, manageToken)) {
-    context.cookies.set(NEW_STORY_COOKIE, `${earlier.id}.${manageToken}`, cookieOptions(context.url, NEW_STORY_LINK_SECONDS, '/stories'));
+function resubmittedStory(context: APIContext, earlier: EarlierStory, values: StoryFormValues, submission: string | null): StoryFormOutcome {
+  let linkShown = false;
+  if (submission) {
+    const manageToken = manageTokenForSubmission(submission);
+    const recent = Date.now() - earlier.createdAt < NEW_STORY_LINK_SECONDS * 1000;
+    // Not after /me issued a fresh link (the derived one no longer works then).
+    if (recent && isManageTokenFor(getDb(), earlier.id, manageToken)) {
+      context.cookies.set(NEW_STORY_COOKIE, `${earlier.id}.${manageToken}`, cookieOptions(context.url, NEW_STORY_LINK_SECONDS, '/stories'));
+      linkShown = true;
+    }
+  }
+  if (!linkShown && earlier.publishedAt > Date.now()) {
+    return {
+      kind: 'form',
+      status: 409,
+      values,
+      errors: {},
+      preview: null,
+      message: `You already published this story, so it was not sent twice. It appears at the random time you chose, within ${PUBLICATION_DELAY_MAX_MS / 3_600_000} hours; the private link shown then still manages it.`,
+      submission,
+    };
   }
   return { kind: 'redirect', location: `${earlier.url}?again=1` };
 }

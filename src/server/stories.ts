@@ -168,14 +168,22 @@ export function manageTokenForSubmission(submission: string): string {
  * The story already published from this one-time form token, or null. Lets the same form sent
  * twice lead to the first story instead of making a copy.
  */
-export function findStoryBySubmission(db: Db, submission: string): { id: number; url: string; createdAt: number } | null {
+export function findStoryBySubmission(db: Db, submission: string): EarlierStory | null {
   if (!looksLikeToken(submission)) return null;
   const row = db
-    .select({ id: stories.id, slug: stories.slug, createdAt: stories.createdAt })
+    .select({ id: stories.id, slug: stories.slug, createdAt: stories.createdAt, publishedAt: stories.publishedAt })
     .from(stories)
     .where(eq(stories.submissionHash, storySubmissionHash(submission)))
     .get();
-  return row ? { id: row.id, url: storyPath(row), createdAt: row.createdAt } : null;
+  return row ? { ...row, url: storyPath(row) } : null;
+}
+
+/** A story found for a form sent again: where it is, and when it was made and appears. */
+export interface EarlierStory {
+  id: number;
+  url: string;
+  createdAt: number;
+  publishedAt: number;
 }
 
 /** How long an identical story from the same author counts as the same form sent again. */
@@ -186,10 +194,10 @@ export const RESUBMISSION_WINDOW_MS = 24 * 60 * 60 * 1000;
  * the form sent again when the browser rendered it afresh (Back reloads a page after its form was
  * posted, issuing a new one-time token) but kept what was typed in it.
  */
-export function findRecentSameStory(db: Db, authorIds: number[], input: { title: string; body: string }, now = Date.now()): { id: number; url: string } | null {
+export function findRecentSameStory(db: Db, authorIds: number[], input: { title: string; body: string }, now = Date.now()): EarlierStory | null {
   if (authorIds.length === 0) return null;
   const row = db
-    .select({ id: stories.id, slug: stories.slug })
+    .select({ id: stories.id, slug: stories.slug, createdAt: stories.createdAt, publishedAt: stories.publishedAt })
     .from(stories)
     .where(
       and(
@@ -200,7 +208,7 @@ export function findRecentSameStory(db: Db, authorIds: number[], input: { title:
       ),
     )
     .get();
-  return row ? { id: row.id, url: storyPath(row) } : null;
+  return row ? { ...row, url: storyPath(row) } : null;
 }
 
 /**

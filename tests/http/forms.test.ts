@@ -133,6 +133,23 @@ describe('a story form sent twice', () => {
     expect(countWhere('SELECT count(*) AS n FROM stories WHERE title = ?', fields.title as string)).toBe(2);
   });
 
+  it('says so on the form when the story sent again waits for its delayed publication', async () => {
+    const browser = new Browser(server.origin);
+    const fields = storyFields({ delayPublication: 'on', submission: submissionIn(await (await browser.get('/new')).text()) });
+    const first = await browser.post('/new', fields);
+    expect(first.status).toBe(303);
+    // The same form again within minutes: the story (still scheduled) with its private link.
+    const again = await new Browser(server.origin).post('/new', fields);
+    expect(again.headers.get('location')).toBe(`${first.headers.get('location')}?again=1`);
+    // A fresh form with the same words: no link to show, so the form explains instead of a 404.
+    const fresh = await browser.post('/new', { ...fields, submission: submissionIn(await (await browser.get('/new')).text()) });
+    expect(fresh.status).toBe(409);
+    const html = await fresh.text();
+    expect(html).toContain('You already published this story, so it was not sent twice.');
+    expect(html).toContain(fields.title as string);
+    expect(countWhere('SELECT count(*) AS n FROM stories WHERE title = ?', fields.title as string)).toBe(1);
+  });
+
   it('stores only a hash of the form token', async () => {
     const browser = new Browser(server.origin);
     const submission = submissionIn(await (await browser.get('/new')).text());
