@@ -56,10 +56,13 @@ export async function handleStoryPagePost(context: APIContext, story: { id: numb
     if (reaction === 'been-there' || reaction === 'helpful') {
       enforceRateLimit('react', key);
       const actor = ensureActor(db, context);
+      // The state the button asked for ("want"), so a form sent twice does not take itself back.
+      const asked = formText(form, 'want');
+      const want = asked === 'on' ? true : asked === 'off' ? false : undefined;
       const result =
         reaction === 'been-there'
-          ? toggleBeenThere(db, story.id, actor.authorId)
-          : toggleHelpful(db, story.id, parseId(formText(form, 'lesson')) ?? -1, actor.authorId);
+          ? toggleBeenThere(db, story.id, actor.authorId, Date.now(), want)
+          : toggleHelpful(db, story.id, parseId(formText(form, 'lesson')) ?? -1, actor.authorId, Date.now(), want);
       // A small island may ask for JSON to update the count without a reload.
       if (wantsJson) return { kind: 'json', status: 200, body: result };
       return { kind: 'redirect', location: reaction === 'helpful' ? `${story.url}#lessons` : back };

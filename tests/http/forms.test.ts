@@ -202,3 +202,29 @@ describe('a comment form sent twice', () => {
     expect(countWhere('SELECT count(*) AS n FROM comments WHERE story_id = ?', id)).toBe(2);
   });
 });
+
+describe('a reaction button pressed twice', () => {
+  it('counts "been there" and "helpful" once when the same press arrives twice, and takes them back once', async () => {
+    const author = new Browser(server.origin);
+    const location = (await author.post('/new', storyFields())).headers.get('location')!;
+    const path = location.split('?')[0];
+    const id = Number(/\/stories\/(\d+)-/.exec(path)![1]);
+    const lessonId = readDb(server, (db) => (db.prepare('SELECT id FROM lessons WHERE story_id = ?').get(id) as { id: number }).id);
+    const reader = new Browser(server.origin);
+    const beenThere = () => readDb(server, (db) => (db.prepare('SELECT been_there_count AS n FROM stories WHERE id = ?').get(id) as { n: number }).n);
+    const helpful = () => readDb(server, (db) => (db.prepare('SELECT helpful_count AS n FROM lessons WHERE id = ?').get(lessonId) as { n: number }).n);
+
+    // The story page asks for "on" while not pressed.
+    expect(await (await reader.get(path)).text()).toMatch(/name="want" value="on"/);
+    for (let i = 0; i < 2; i++) await reader.post(path, { reaction: 'been-there', want: 'on', return: path });
+    for (let i = 0; i < 2; i++) await reader.post(path, { reaction: 'helpful', lesson: String(lessonId), want: 'on' });
+    expect([beenThere(), helpful()]).toEqual([1, 1]);
+    for (let i = 0; i < 2; i++) await reader.post(path, { reaction: 'been-there', want: 'off', return: path });
+    for (let i = 0; i < 2; i++) await reader.post(path, { reaction: 'helpful', lesson: String(lessonId), want: 'off' });
+    expect([beenThere(), helpful()]).toEqual([0, 0]);
+    // Without the field (an older page) a press still toggles.
+    await reader.post(path, { reaction: 'been-there', return: path });
+    await reader.post(path, { reaction: 'been-there', return: path });
+    expect(beenThere()).toBe(0);
+  });
+});
