@@ -193,7 +193,7 @@ export function removeComment(db: Db, commentId: number): void {
     const reply = tx.select({ id: comments.id }).from(comments).where(eq(comments.parentId, commentId)).limit(1).get();
     if (reply) {
       tx.update(comments)
-        .set({ state: 'deleted', bodyMarkdown: '', bodyHtml: '', authorId: null })
+        .set({ state: 'deleted', bodyMarkdown: '', bodyHtml: '', authorId: null, submissionHash: null })
         .where(eq(comments.id, commentId))
         .run();
     } else {

@@ -13,7 +13,7 @@ import {
   manageTokenForSubmission,
   RESUBMISSION_WINDOW_MS,
 } from '../../src/server/stories';
-import { addComment, findCommentBySubmission, findRecentSameComment } from '../../src/server/comments';
+import { addComment, findCommentBySubmission, findRecentSameComment, removeComment } from '../../src/server/comments';
 import { isUniqueViolation } from '../../src/server/errors';
 import { isSameOriginRequest } from '../../src/server/http';
 import { randomToken } from '../../src/server/crypto';
@@ -84,6 +84,16 @@ describe('comment form tokens', () => {
     expect(other.id).not.toBe(first.id);
     // The token does not reach across stories.
     expect(findCommentBySubmission(t.db, makeStory(t.db).id, submission, 'Same here.')).toBeNull();
+  });
+
+  it('forgets the form key with the text when a comment with replies is deleted', () => {
+    const story = makeStory(t.db);
+    const submission = randomToken();
+    const { id } = addComment(t.db, { storyId: story.id, parentId: null, body: 'Words to take back.', actor: actor(newAuthor(t.db)), submission });
+    addComment(t.db, { storyId: story.id, parentId: id, body: 'A reply keeps the place.', actor: actor(newAuthor(t.db)) });
+    removeComment(t.db, id);
+    const row = t.db.$client.prepare('SELECT state, body_markdown AS body, submission_hash AS hash FROM comments WHERE id = ?').get(id);
+    expect(row).toEqual({ state: 'deleted', body: '', hash: null });
   });
 
   it('matches the same words from the same author in the same place only', () => {
