@@ -10,6 +10,7 @@ import {
   integer,
   real,
   index,
+  uniqueIndex,
   primaryKey,
   type AnySQLiteColumn,
 } from 'drizzle-orm/sqlite-core';
@@ -94,8 +95,14 @@ export const stories = sqliteTable(
     repliesNotifiedId: integer('replies_notified_id').notNull().default(0),
     /** Time of the newest follow-up, so cards and feeds can say "updated" without a join. */
     followedUpAt: integer('followed_up_at'),
+    /**
+     * SHA-256 of the one-time token of the form that published it, so the same form sent twice
+     * (back then Publish, a double click, a retry) leads to this story instead of a copy.
+     */
+    submissionHash: text('submission_hash'),
   },
   (t) => [
+    uniqueIndex('stories_submission_idx').on(t.submissionHash),
     index('stories_feed_idx').on(t.publishedAt, t.id),
     index('stories_outcome_feed_idx').on(t.outcome, t.publishedAt, t.id),
     index('stories_experience_feed_idx').on(t.experience, t.publishedAt, t.id),
@@ -159,8 +166,11 @@ export const comments = sqliteTable(
     state: text('state', { enum: ['visible', 'hidden', 'deleted'] }).notNull().default('visible'),
     createdAt: integer('created_at').notNull(),
     editedAt: integer('edited_at'),
+    /** SHA-256 of the comment form's one-time token and the text, so a resubmitted comment lands once. */
+    submissionHash: text('submission_hash'),
   },
   (t) => [
+    uniqueIndex('comments_submission_idx').on(t.submissionHash),
     index('comments_story_idx').on(t.storyId, t.id),
     index('comments_parent_idx').on(t.parentId),
     index('comments_author_idx').on(t.authorId),

@@ -5,12 +5,12 @@
  */
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
-import { readForm, formText, parseId } from '../server/http';
+import { readForm, formText, parseId, submissionTokenIn } from '../server/http';
 import { ServiceError, httpStatusFor, busyAsServiceError } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
-import { ensureActor } from '../server/visitor';
+import { ensureActor, currentAuthorIds } from '../server/visitor';
 import { toggleBeenThere, toggleHelpful } from '../server/reactions';
-import { addComment, deleteOwnComment, editOwnComment, previewComment } from '../server/comments';
+import { addComment, deleteOwnComment, editOwnComment, previewComment, findCommentBySubmission, findRecentSameComment } from '../server/comments';
 import { setMuted } from '../server/mutes';
 import { fileReport } from '../server/moderation';
 import { safeReturnPath } from '../lib/labels';
@@ -66,10 +66,13 @@ export async function handleStoryPagePost(context: APIContext, story: { id: numb
     if (reaction === 'been-there' || reaction === 'helpful') {
       enforceRateLimit('react', key);
       const actor = ensureActor(db, context);
+      // The state the button asked for ("want"), so a form sent twice does not take itself back.
+      const asked = formText(form, 'want');
+      const want = asked === 'on' ? true : asked === 'off' ? false : undefined;
       const result =
         reaction === 'been-there'
-          ? toggleBeenThere(db, story.id, actor.authorId)
-          : toggleHelpful(db, story.id, parseId(formText(form, 'lesson')) ?? -1, actor.authorId);
+          ? toggleBeenThere(db, story.id, actor.authorId, Date.now(), want)
+          : toggleHelpful(db, story.id, parseId(formText(form, 'lesson')) ?? -1, actor.authorId, Date.now(), want);
       // A small island may ask for JSON to update the count without a reload.
       if (wantsJson) return { kind: 'json', status: 200, body: result };
       return { kind: 'redirect', location: reaction === 'helpful' ? `${story.url}#lessons` : back };
@@ -82,9 +85,15 @@ export async function handleStoryPagePost(context: APIContext, story: { id: numb
       rejectHoneypot(form);
       const body = commentBody(values.body ?? '');
       if (formText(form, 'preview')) return preview(formName, values, body);
+      // The same form sent again (back, a double click, a retry) leads to the comment it added.
+      const submission = submissionTokenIn(form);
+      const earlier =
+        (submission ? findCommentBySubmission(db, story.id, submission, body) : null) ??
+        findRecentSameComment(db, currentAuthorIds(db, context), { storyId: story.id, parentId, body });
+      if (earlier) return { kind: 'redirect', location: `${story.url}#c${earlier.id}` };
       enforceRateLimit('comment', key);
       const actor = ensureActor(db, context);
-      const { id } = addComment(db, { storyId: story.id, parentId, body, actor });
+      const { id } = addComment(db, { storyId: story.id, parentId, body, actor, submission });
       return { kind: 'redirect', location: `${story.url}#c${id}` };
     }
 

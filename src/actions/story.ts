@@ -4,11 +4,22 @@
  */
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
-import { readForm, formText } from '../server/http';
-import { ServiceError, httpStatusFor, busyAsServiceError } from '../server/errors';
+import { readForm, formText, submissionTokenIn } from '../server/http';
+import { ServiceError, httpStatusFor, busyAsServiceError, isUniqueViolation } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
-import { ensureActor, cookieOptions } from '../server/visitor';
-import { createStory, deleteStory, updateStory, disownStory } from '../server/stories';
+import { ensureActor, cookieOptions, currentAuthorIds } from '../server/visitor';
+import {
+  createStory,
+  deleteStory,
+  updateStory,
+  disownStory,
+  findStoryBySubmission,
+  findRecentSameStory,
+  isManageTokenFor,
+  manageTokenForSubmission,
+  PUBLICATION_DELAY_MAX_MS,
+  type EarlierStory,
+} from '../server/stories';
 import { authorBelongsToUser } from '../server/authors';
 import { addFollowUp } from '../server/follow-ups';
 import {
@@ -22,6 +33,8 @@ import { applyRedaction } from '../lib/story-preview';
 import { applyPasteFix } from '../lib/paste-help';
 
 export const NEW_STORY_COOKIE = 'rop_new_story';
+/** How long the private link is kept for the next page (and may be shown again to a resubmission). */
+const NEW_STORY_LINK_SECONDS = 15 * 60;
 
 export type StoryFormOutcome =
   | { kind: 'redirect'; location: string }
@@ -34,9 +47,11 @@ export type StoryFormOutcome =
       preview: CreateStoryInput | null;
       message: string | null;
       retryAfterSeconds?: number;
+      /** The form's one-time token, to render again so a corrected form still lands once. */
+      submission?: string | null;
     };
 
-function failure(error: unknown, values: StoryFormValues): StoryFormOutcome {
+function failure(error: unknown, values: StoryFormValues, submission: string | null = null): StoryFormOutcome {
   error = busyAsServiceError(error);
   if (error instanceof ServiceError) {
     const errors: FieldErrors = error.field ? { [error.field]: error.message } : {};
@@ -48,6 +63,7 @@ function failure(error: unknown, values: StoryFormValues): StoryFormOutcome {
       preview: null,
       message: error.field ? null : error.message,
       retryAfterSeconds: error.retryAfterSeconds,
+      submission,
     };
   }
   throw error;
@@ -95,26 +111,74 @@ function previewOrValidate(form: FormData, values: StoryFormValues): StoryFormOu
 /** POST /new: preview, redact one finding, or publish. Publishing answers 303 to the story. */
 export async function handleNewStory(context: APIContext): Promise<StoryFormOutcome> {
   let values = readStoryForm(new FormData());
+  let submission: string | null = null;
   try {
     const form = await readForm(context.request);
     values = readStoryForm(form);
+    submission = submissionTokenIn(form);
     rejectHoneypot(form);
     const key = clientKey(context);
     const checked = previewOrValidate(form, values);
     if (checked.kind !== 'valid') {
       if (checked.kind === 'form' && checked.preview) enforceRateLimit('preview', key);
-      return checked;
+      return checked.kind === 'form' ? { ...checked, submission } : checked;
     }
-    enforceRateLimit('post-story', key);
     const db = getDb();
+    // The same form sent again (back then Publish, a double click, a retry) leads to the first story.
+    const earlier = submission ? findStoryBySubmission(db, submission) : null;
+    if (earlier) return resubmittedStory(context, earlier, values, submission);
+    // A fresh copy of the form (Back reloads it) still holding the very story this person just published.
+    const same = findRecentSameStory(db, currentAuthorIds(db, context), checked.input);
+    if (same) return resubmittedStory(context, same, values, null);
+    enforceRateLimit('post-story', key);
     const actor = ensureActor(db, context);
-    const created = createStory(db, checked.input, { authorId: actor.authorId });
+    let created: ReturnType<typeof createStory>;
+    try {
+      created = createStory(db, checked.input, { authorId: actor.authorId, submission });
+    } catch (error) {
+      // Two copies of the form at once (another process won the race): the unique token decides.
+      const winner = submission && isUniqueViolation(error) ? findStoryBySubmission(db, submission) : null;
+      if (winner) return resubmittedStory(context, winner, values, submission);
+      throw error;
+    }
     // The private manage link is shown once, on the next page, then forgotten.
-    context.cookies.set(NEW_STORY_COOKIE, `${created.id}.${created.manageToken}`, cookieOptions(context.url, 15 * 60, '/stories'));
+    context.cookies.set(NEW_STORY_COOKIE, `${created.id}.${created.manageToken}`, cookieOptions(context.url, NEW_STORY_LINK_SECONDS, '/stories'));
     return { kind: 'redirect', location: created.url };
   } catch (error) {
-    return failure(error, values);
+    return failure(error, values, submission);
   }
+}
+
+/**
+ * The answer to a form that already published a story: the story itself. When the first answer
+ * may never have arrived (a double click cancels it), the private link is shown again for a short
+ * while: it is derived from the form token, which only the browser that was given the form holds.
+ * A story still waiting for its delayed publication cannot be shown without that link, so then
+ * the form says what happened instead.
+ */
+function resubmittedStory(context: APIContext, earlier: EarlierStory, values: StoryFormValues, submission: string | null): StoryFormOutcome {
+  let linkShown = false;
+  if (submission) {
+    const manageToken = manageTokenForSubmission(submission);
+    const recent = Date.now() - earlier.createdAt < NEW_STORY_LINK_SECONDS * 1000;
+    // Not after /me issued a fresh link (the derived one no longer works then).
+    if (recent && isManageTokenFor(getDb(), earlier.id, manageToken)) {
+      context.cookies.set(NEW_STORY_COOKIE, `${earlier.id}.${manageToken}`, cookieOptions(context.url, NEW_STORY_LINK_SECONDS, '/stories'));
+      linkShown = true;
+    }
+  }
+  if (!linkShown && earlier.publishedAt > Date.now()) {
+    return {
+      kind: 'form',
+      status: 409,
+      values,
+      errors: {},
+      preview: null,
+      message: `You already published this story, so it was not sent twice. It appears at the random time you chose, within ${PUBLICATION_DELAY_MAX_MS / 3_600_000} hours; the private link shown then still manages it.`,
+      submission,
+    };
+  }
+  return { kind: 'redirect', location: `${earlier.url}?again=1` };
 }
 
 /** POST /manage/{token} to save an edit (or preview it). */

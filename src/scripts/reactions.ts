@@ -23,6 +23,8 @@ function enhance(form: HTMLFormElement): void {
       }
       const result = (await response.json()) as { active: boolean; count: number };
       button.setAttribute('aria-pressed', String(result.active));
+      // The next press asks for the other state.
+      form.querySelectorAll<HTMLInputElement>('[data-want]').forEach((input) => (input.value = result.active ? 'off' : 'on'));
       form.querySelectorAll<HTMLElement>('[data-count]').forEach((el) => (el.textContent = String(result.count)));
       form.querySelectorAll<HTMLElement>('[data-count-label]').forEach((el) => {
         el.textContent = result.count === 1 ? el.dataset.one! : el.dataset.many!;

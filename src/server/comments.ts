@@ -2,11 +2,12 @@
  * Comment threads. Threads nest to any depth in storage; a whole thread is read in one query and
  * ordered in memory, so a story with hundreds of comments costs one round trip.
  */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { comments, stories, type Comment } from '../../db/schema';
 import { forgetDeletedText, type Db } from './db';
 import { forgetReportsOnComment } from './deleted-text';
-import { ServiceError } from './errors';
+import { ServiceError, isUniqueViolation } from './errors';
+import { sha256Hex, looksLikeToken } from './crypto';
 import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
 import { authorBelongsToUser, pseudonymFor } from './authors';
 import { LIMITS } from '../lib/limits';
@@ -52,14 +53,78 @@ function renderComment(body: string): string {
 }
 
 /**
+ * The key of a comment sent from one form: the form's one-time token and the text. The text is
+ * part of it because a story page may be served from a shared cache, so two readers can hold the
+ * same token; only the very same words from the same form count as the same comment.
+ */
+function commentSubmissionHash(submission: string, body: string): string {
+  return sha256Hex(`comment-form:${submission}:${body}`);
+}
+
+/** The comment this form already added to this story with this text, or null (see addComment). */
+export function findCommentBySubmission(db: Db, storyId: number, submission: string, body: string): { id: number } | null {
+  if (!looksLikeToken(submission)) return null;
+  const row = db
+    .select({ id: comments.id })
+    .from(comments)
+    .where(and(eq(comments.submissionHash, commentSubmissionHash(submission, body)), eq(comments.storyId, storyId)))
+    .get();
+  return row ?? null;
+}
+
+/** How long an identical comment from the same author in the same place counts as sent again. */
+export const COMMENT_RESUBMISSION_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A comment these authors recently left in the same place (story and parent) with exactly this
+ * text, or null: the comment form sent again from a page the browser rendered afresh.
+ */
+export function findRecentSameComment(
+  db: Db,
+  authorIds: number[],
+  input: { storyId: number; parentId: number | null; body: string },
+  now = Date.now(),
+): { id: number } | null {
+  if (authorIds.length === 0) return null;
+  const row = db
+    .select({ id: comments.id })
+    .from(comments)
+    .where(
+      and(
+        eq(comments.storyId, input.storyId),
+        input.parentId === null ? isNull(comments.parentId) : eq(comments.parentId, input.parentId),
+        inArray(comments.authorId, authorIds),
+        eq(comments.bodyMarkdown, input.body),
+        eq(comments.state, 'visible'),
+        sql`${comments.createdAt} >= ${now - COMMENT_RESUBMISSION_WINDOW_MS}`,
+      ),
+    )
+    .get();
+  return row ?? null;
+}
+
+/**
  * Adds a comment (or a reply when parentId is set) and bumps the story's comment count, in one
  * transaction. The parent must belong to the same story.
  */
 export function addComment(
   db: Db,
-  input: { storyId: number; parentId: number | null; body: string; actor: Actor; now?: number },
+  input: {
+    storyId: number;
+    parentId: number | null;
+    body: string;
+    actor: Actor;
+    /** The form's one-time token: the same form sent twice adds the comment once. */
+    submission?: string | null;
+    now?: number;
+  },
 ): { id: number } {
   const now = input.now ?? Date.now();
+  const submission = input.submission && looksLikeToken(input.submission) ? input.submission : null;
+  if (submission) {
+    const earlier = findCommentBySubmission(db, input.storyId, submission, input.body);
+    if (earlier) return earlier;
+  }
   const story = db
     .select({ id: stories.id, authorId: stories.authorId, state: stories.state, publishedAt: stories.publishedAt })
     .from(stories)
@@ -84,7 +149,7 @@ export function addComment(
   const html = renderComment(input.body);
   const isOp = isSameAuthor(db, input.actor, story.authorId);
 
-  return db.transaction((tx) => {
+  const insert = () => db.transaction((tx) => {
     const row = tx
       .insert(comments)
       .values({
@@ -96,6 +161,7 @@ export function addComment(
         bodyMarkdown: input.body,
         bodyHtml: html,
         createdAt: now,
+        submissionHash: submission ? commentSubmissionHash(submission, input.body) : null,
       })
       .returning({ id: comments.id })
       .get();
@@ -105,6 +171,14 @@ export function addComment(
       .run();
     return row;
   });
+  try {
+    return insert();
+  } catch (error) {
+    // The same form at the same moment in another process: its comment is the one.
+    const winner = submission && isUniqueViolation(error) ? findCommentBySubmission(db, input.storyId, submission, input.body) : null;
+    if (winner) return winner;
+    throw error;
+  }
 }
 
 export function getCommentById(db: Db, id: number): Comment | null {
@@ -122,7 +196,7 @@ export function removeComment(db: Db, commentId: number): void {
     const reply = tx.select({ id: comments.id }).from(comments).where(eq(comments.parentId, commentId)).limit(1).get();
     if (reply) {
       tx.update(comments)
-        .set({ state: 'deleted', bodyMarkdown: '', bodyHtml: '', authorId: null })
+        .set({ state: 'deleted', bodyMarkdown: '', bodyHtml: '', authorId: null, submissionHash: null })
         .where(eq(comments.id, commentId))
         .run();
     } else {

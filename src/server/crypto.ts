@@ -14,6 +14,11 @@ export function hmacHex(secret: string, value: string): string {
   return createHmac('sha256', secret).update(value).digest('hex');
 }
 
+/** A keyed hash as a token (base64url, 43 characters): the same shape as randomToken(). */
+export function hmacToken(secret: string, value: string): string {
+  return createHmac('sha256', secret).update(value).digest('base64url');
+}
+
 /** Compares two strings in time that does not depend on where they first differ. */
 export function constantTimeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);

@@ -61,3 +61,11 @@ export function busyAsServiceError(error: unknown): unknown {
     BUSY_RETRY_AFTER_SECONDS,
   );
 }
+
+/** Whether a database error is a UNIQUE constraint (drizzle wraps the driver's error as its cause). */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    if ((current as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
+  }
+  return false;
+}

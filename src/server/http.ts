@@ -1,6 +1,7 @@
 /** Request and response helpers shared by the middleware and actions. */
 import { LIMITS } from '../lib/limits';
 import { ServiceError } from './errors';
+import { looksLikeToken } from './crypto';
 
 /**
  * Reads a form body with a hard size cap, whatever Content-Length claims (a chunked body has
@@ -51,6 +52,18 @@ export function formText(form: FormData, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
+/**
+ * The hidden field carrying a form's one-time token: issued with the form, kept through previews
+ * and field errors, so the same form sent twice lands once (see findStoryBySubmission, addComment).
+ */
+export const SUBMISSION_FIELD = 'submission';
+
+/** The form's one-time token when it has the right shape, else null (then nothing is deduplicated). */
+export function submissionTokenIn(form: FormData): string | null {
+  const value = formText(form, SUBMISSION_FIELD);
+  return looksLikeToken(value) ? value : null;
+}
+
 /** A positive integer id from a form or URL, or null. */
 export function parseId(value: string | null | undefined): number | null {
   if (!value || !/^\d{1,12}$/.test(value)) return null;
@@ -82,23 +95,26 @@ export function applySecurityHeaders(headers: Headers, pathname: string): void {
   headers.set('Cross-Origin-Opener-Policy', 'same-origin');
   headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
   if (pathname.startsWith('/manage/')) {
-    // The private token is in the URL: never send it to other sites, never keep the page in a cache.
-    // 'same-origin' (not 'no-referrer'): with no-referrer browsers send `Origin: null` on the page's
-    // own forms, which the origin check rightly refuses (issue 9 makes the same fix).
-    headers.set('Referrer-Policy', 'same-origin');
+    // The private token is in the URL: never send it onward, never keep the page in a cache.
+    // 'strict-origin' sends only our origin as the referrer (so no request, not even to our own
+    // server or a proxy's access log, carries the token), yet keeps a real Origin on the page's own
+    // form posts; with 'no-referrer' browsers send `Origin: null` there (issue 9).
+    headers.set('Referrer-Policy', 'strict-origin');
     headers.set('Cache-Control', 'no-store');
-  } else {
+  } else if (!headers.has('Referrer-Policy')) {
+    // A page may ask for a stricter one (the story page right after posting shows the manage link).
     headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
   }
 }
 
 /**
- * Whether a state-changing request comes from our own pages. Browsers send Origin on every POST;
- * when it is missing we fall back to Sec-Fetch-Site, and refuse when neither vouches for us.
+ * Whether a state-changing request comes from our own pages. Browsers send Origin on every POST,
+ * but it is `null` when the page's referrer policy is no-referrer (or the origin is opaque); when
+ * it is missing or null we fall back to Sec-Fetch-Site (which a page cannot forge), and refuse
+ * when neither vouches for us.
  */
 export function isSameOriginRequest(request: Request, url: URL): boolean {
   const origin = request.headers.get('origin');
-  if (origin !== null) return origin === url.origin;
-  const site = request.headers.get('sec-fetch-site');
-  return site === 'same-origin';
+  if (origin !== null && origin !== 'null') return origin === url.origin;
+  return request.headers.get('sec-fetch-site') === 'same-origin';
 }

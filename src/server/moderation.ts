@@ -191,7 +191,8 @@ export function redactContent(
       if (title.length >= LIMITS.titleMin && title.length <= LIMITS.titleMax) set.title = title;
       tx.update(stories).set(set).where(eq(stories.id, input.targetId)).run();
     } else {
-      tx.update(comments).set({ bodyMarkdown: body, bodyHtml: html }).where(eq(comments.id, input.targetId)).run();
+      // The form key hashed the old text: drop it with the text.
+      tx.update(comments).set({ bodyMarkdown: body, bodyHtml: html, submissionHash: null }).where(eq(comments.id, input.targetId)).run();
     }
     logAction(tx as unknown as Db, input.targetType, input.targetId, 'redact', reason, now);
   });

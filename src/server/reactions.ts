@@ -13,8 +13,23 @@ export interface ToggleResult {
   count: number;
 }
 
+/**
+ * One press of a reaction button. `want` is the state the button asked for, so the same form sent
+ * twice (a retry, a double click) lands once instead of taking itself back; without it a press
+ * toggles. Returns whether the reaction now exists.
+ */
+function press(add: () => number, remove: () => void, want: boolean | undefined): boolean {
+  if (want === false) {
+    remove();
+    return false;
+  }
+  if (add() === 1 || want === true) return true;
+  remove();
+  return false;
+}
+
 /** Adds "been there" from this author, or takes it back if it was already there. */
-export function toggleBeenThere(db: Db, storyId: number, authorId: number, now = Date.now()): ToggleResult {
+export function toggleBeenThere(db: Db, storyId: number, authorId: number, now = Date.now(), want?: boolean): ToggleResult {
   return db.transaction((tx) => {
     const story = tx
       .select({ state: stories.state, publishedAt: stories.publishedAt })
@@ -24,11 +39,11 @@ export function toggleBeenThere(db: Db, storyId: number, authorId: number, now =
     if (!story || story.state !== 'visible' || story.publishedAt > now) {
       throw new ServiceError('not_found', 'This story is not available.');
     }
-    const inserted = tx.insert(storyReactions).values({ storyId, authorId, createdAt: now }).onConflictDoNothing().run();
-    const active = inserted.changes === 1;
-    if (!active) {
-      tx.delete(storyReactions).where(and(eq(storyReactions.storyId, storyId), eq(storyReactions.authorId, authorId))).run();
-    }
+    const active = press(
+      () => tx.insert(storyReactions).values({ storyId, authorId, createdAt: now }).onConflictDoNothing().run().changes,
+      () => tx.delete(storyReactions).where(and(eq(storyReactions.storyId, storyId), eq(storyReactions.authorId, authorId))).run(),
+      want,
+    );
     // Recount instead of +1/-1 so the stored count can never drift from the rows.
     const count = tx
       .select({ n: sql<number>`count(*)` })
@@ -41,7 +56,7 @@ export function toggleBeenThere(db: Db, storyId: number, authorId: number, now =
 }
 
 /** Adds "helpful" from this author to a lesson of the given story, or takes it back. */
-export function toggleHelpful(db: Db, storyId: number, lessonId: number, authorId: number, now = Date.now()): ToggleResult {
+export function toggleHelpful(db: Db, storyId: number, lessonId: number, authorId: number, now = Date.now(), want?: boolean): ToggleResult {
   return db.transaction((tx) => {
     const lesson = tx
       .select({ storyId: lessons.storyId, state: stories.state, publishedAt: stories.publishedAt })
@@ -52,11 +67,11 @@ export function toggleHelpful(db: Db, storyId: number, lessonId: number, authorI
     if (!lesson || lesson.storyId !== storyId || lesson.state !== 'visible' || lesson.publishedAt > now) {
       throw new ServiceError('not_found', 'That lesson is not part of this story.');
     }
-    const inserted = tx.insert(lessonVotes).values({ lessonId, authorId, createdAt: now }).onConflictDoNothing().run();
-    const active = inserted.changes === 1;
-    if (!active) {
-      tx.delete(lessonVotes).where(and(eq(lessonVotes.lessonId, lessonId), eq(lessonVotes.authorId, authorId))).run();
-    }
+    const active = press(
+      () => tx.insert(lessonVotes).values({ lessonId, authorId, createdAt: now }).onConflictDoNothing().run().changes,
+      () => tx.delete(lessonVotes).where(and(eq(lessonVotes.lessonId, lessonId), eq(lessonVotes.authorId, authorId))).run(),
+      want,
+    );
     const count = tx
       .select({ n: sql<number>`count(*)` })
       .from(lessonVotes)

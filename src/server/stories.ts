@@ -16,8 +16,9 @@ import { forgetDeletedText, type Db } from './db';
 import { forgetReportsOnStories } from './deleted-text';
 import { ServiceError } from './errors';
 import { normalizeHeadingLevels, renderMarkdown, UnrenderableMarkdownError } from './markdown';
-import { randomToken, sha256Hex, looksLikeToken, randomPublicId } from './crypto';
+import { randomToken, sha256Hex, looksLikeToken, randomPublicId, hmacToken } from './crypto';
 import { publicTime } from '../lib/dates';
+import { getServerSecret } from './secret';
 import { slugify, storyPath } from '../lib/slug';
 import { LIMITS } from '../lib/limits';
 import { contentNotesToMask, maskToContentNotes, type ContentNote } from '../lib/facts';
@@ -107,6 +108,8 @@ function unusedRandomId(db: Db, table: typeof stories | typeof lessons): number 
 
 export interface CreateStoryOptions {
   authorId: number | null;
+  /** The one-time token of the form that sent it (see findStoryBySubmission). */
+  submission?: string | null;
   now?: number;
   /** Injected for tests; defaults to Math.random. */
   random?: () => number;
@@ -124,7 +127,8 @@ export function createStory(
   const now = options.now ?? Date.now();
   const bodyHtml = renderBody(input.body);
   const typeIds = resolveFailureTypeIds(db, input.tags);
-  const manageToken = randomToken();
+  const submission = options.submission && looksLikeToken(options.submission) ? options.submission : null;
+  const manageToken = submission ? manageTokenForSubmission(submission) : randomToken();
   const random = options.random ?? Math.random;
   // Cut to the public precision when stored, so no page, feed or cursor can show more.
   const publishedAt = publicTime(input.delayPublication ? now + Math.floor(random() * PUBLICATION_DELAY_MAX_MS) : now);
@@ -147,6 +151,7 @@ export function createStory(
         contentNotes: contentNotesToMask(input.contentNotes),
         authorId: options.authorId,
         manageTokenHash: sha256Hex(manageToken),
+        submissionHash: submission ? storySubmissionHash(submission) : null,
         createdAt: now,
         publishedAt,
       })
@@ -161,6 +166,66 @@ export function createStory(
     return row.id;
   });
   return { id, slug, url: storyPath({ id, slug }), manageToken, publishedAt };
+}
+
+function storySubmissionHash(submission: string): string {
+  return sha256Hex(`story-form:${submission}`);
+}
+
+/**
+ * The manage token of a story published from this form token. Derived (keyed with the server
+ * secret) rather than random, so when the first answer was lost (a double click, a retry) the
+ * second submission can show the same private link again; only its hash is stored, as before.
+ */
+export function manageTokenForSubmission(submission: string): string {
+  return hmacToken(getServerSecret(), `manage-token:${submission}`);
+}
+
+/**
+ * The story already published from this one-time form token, or null. Lets the same form sent
+ * twice lead to the first story instead of making a copy.
+ */
+export function findStoryBySubmission(db: Db, submission: string): EarlierStory | null {
+  if (!looksLikeToken(submission)) return null;
+  const row = db
+    .select({ id: stories.id, slug: stories.slug, createdAt: stories.createdAt, publishedAt: stories.publishedAt })
+    .from(stories)
+    .where(eq(stories.submissionHash, storySubmissionHash(submission)))
+    .get();
+  return row ? { ...row, url: storyPath(row) } : null;
+}
+
+/** A story found for a form sent again: where it is, and when it was made and appears. */
+export interface EarlierStory {
+  id: number;
+  url: string;
+  createdAt: number;
+  publishedAt: number;
+}
+
+/** How long an identical story from the same author counts as the same form sent again. */
+export const RESUBMISSION_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A story these authors published recently with exactly this title and text, or null. Catches
+ * the form sent again when the browser rendered it afresh (Back reloads a page after its form was
+ * posted, issuing a new one-time token) but kept what was typed in it.
+ */
+export function findRecentSameStory(db: Db, authorIds: number[], input: { title: string; body: string }, now = Date.now()): EarlierStory | null {
+  if (authorIds.length === 0) return null;
+  const row = db
+    .select({ id: stories.id, slug: stories.slug, createdAt: stories.createdAt, publishedAt: stories.publishedAt })
+    .from(stories)
+    .where(
+      and(
+        inArray(stories.authorId, authorIds),
+        eq(stories.title, input.title),
+        eq(stories.bodyMarkdown, input.body),
+        sql`${stories.createdAt} >= ${now - RESUBMISSION_WINDOW_MS}`,
+      ),
+    )
+    .get();
+  return row ? { ...row, url: storyPath(row) } : null;
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
  * Journey: a reader remembers a word from a story and finds it again with the search box in the
- * header: results page, first result, and the story itself.
+ * header: results page, first result, and the story itself. And the feed's own forms: filters by
+ * failure type and experience, and hiding stories with a content note.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { publishedStoryId, type TestServer } from '../helpers/server';
-import { hasChromium, startJourney, warnIfNoChromium, type Journey } from '../helpers/browser';
+import { publishedStoryId, readDb, type TestServer } from '../helpers/server';
+import { hasChromium, submitAndWait, startJourney, warnIfNoChromium, type Journey } from '../helpers/browser';
 
 warnIfNoChromium();
 
@@ -65,5 +66,38 @@ describe.skipIf(!hasChromium)('searching in a browser', () => {
     await page.waitForURL((url) => url.pathname === storyPath);
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(story.title);
     expect(await page.locator('article.story .prose').innerText()).not.toHaveLength(0);
+  });
+
+  it('filters the feed by failure type and experience, and clears the filters', { timeout: 60_000 }, async () => {
+    await page.goto('/');
+    const filters = page.getByRole('complementary', { name: 'Find stories like yours' });
+    await filters.getByLabel('Failure type', { exact: true }).selectOption({ label: 'Database' });
+    await filters.getByLabel('Experience at the time').selectOption({ index: 1 });
+    await submitAndWait(page, page.getByRole('button', { name: 'Show stories' }));
+    const url = new URL(page.url());
+    expect(url.searchParams.get('tag')).toBe('database');
+    expect(url.searchParams.get('experience')).not.toBe('');
+    // Every story card shown is tagged with the chosen type.
+    const cards = page.locator('.story-card');
+    expect(await cards.count()).toBeGreaterThan(0);
+    for (const tags of await cards.evaluateAll((items) => items.map((item) => item.textContent ?? ''))) expect(tags).toContain('Database');
+    await submitAndWait(page, page.getByRole('link', { name: 'Clear filters' }));
+    expect(new URL(page.url()).search).toBe('');
+  });
+
+  it('hides stories with a content note once saved, and shows them again when unticked', { timeout: 60_000 }, async () => {
+    const noted = readDb(server, (db) => db.prepare('SELECT title FROM stories WHERE content_notes & 2 ORDER BY published_at DESC LIMIT 1').get() as { title: string });
+    const shown = () => page.locator('.story-card').getByRole('link', { name: noted.title, exact: true }).count();
+    await page.goto('/?experience=');
+    const before = await page.locator('.story-card').count();
+    await page.locator('details.notes-form summary').click();
+    await page.getByRole('checkbox', { name: 'Customers affected' }).check();
+    await submitAndWait(page, page.getByRole('button', { name: 'Save', exact: true }));
+    expect(await shown()).toBe(0);
+    expect(await page.locator('.story-card').count()).toBeGreaterThan(0);
+
+    await page.getByRole('checkbox', { name: 'Customers affected' }).uncheck();
+    await submitAndWait(page, page.getByRole('button', { name: 'Save', exact: true }));
+    expect(await page.locator('.story-card').count()).toBe(before);
   });
 });

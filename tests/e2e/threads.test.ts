@@ -1,12 +1,14 @@
 /**
  * Journey: a reader joins the conversation under a demo story. A top-level comment, a reply to
  * it and a reply to that reply nest one level deeper each, each post lands on the new comment's
- * anchor, and "Been there" counts up once and takes itself back on a second press.
+ * anchor, and "Been there" counts up once and takes itself back on a second press. Then the other
+ * forms under a story: deleting one's own comment, "helpful" on a lesson (JavaScript on and off),
+ * and reporting the story and a comment.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { publishedStoryId, type TestServer } from '../helpers/server';
-import { hasChromium, startJourney, warnIfNoChromium, type Journey } from '../helpers/browser';
+import { publishedStoryId, readDb, type TestServer } from '../helpers/server';
+import { hasChromium, openPage, startJourney, submitAndWait, warnIfNoChromium, type Journey } from '../helpers/browser';
 
 warnIfNoChromium();
 
@@ -140,5 +142,69 @@ describe.skipIf(!hasChromium)('comment threads and "been there" in a browser', (
     await page.reload();
     expect(await count()).toBe(start);
     expect(await button.getAttribute('aria-pressed')).toBe('false');
+  });
+
+  const openReports = () =>
+    readDb(server, (db) => db.prepare("SELECT target_type AS type, target_id AS id, reason FROM reports WHERE state = 'open'").all() as { type: string; id: number; reason: string }[]);
+
+  it('deletes one of the reader’s own comments, and offers no Delete on others’', { timeout: 60_000 }, async () => {
+    await page.goto(storyPath);
+    const text = `A comment I will take back ${marker}`;
+    await page.getByLabel('Add a comment').fill(text);
+    const id = await submitAndWaitForNewAnchor(() => page.getByRole('button', { name: 'Post comment' }).click());
+    const mine = page.locator(`li.comment#c${id}`);
+    // Demo comments belong to nobody here.
+    const others = page.locator('li.comment').filter({ hasNot: page.locator(`#c${id}`) }).first();
+    expect(await others.getByRole('button', { name: 'Delete', exact: true }).count()).toBe(0);
+
+    await submitAndWait(page, mine.getByRole('button', { name: 'Delete', exact: true }));
+    expect(new URL(page.url()).hash).toBe('#comments');
+    expect(await page.getByText(text).count()).toBe(0);
+    expect(readDb(server, (db) => db.prepare('SELECT count(*) AS n FROM comments WHERE body_markdown = ?').get(text) as { n: number }).n).toBe(0);
+  });
+
+  for (const javaScriptEnabled of [true, false]) {
+    it(`marks a lesson helpful and takes it back (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, { timeout: 60_000 }, async () => {
+      const { context, page: reader } = await openPage(journey.browser, server.origin, { javaScriptEnabled });
+      try {
+        await reader.goto(storyPath);
+        const button = reader.locator('#lessons li').first().getByRole('button', { name: /Helpful/ });
+        const count = async () => Number(await button.locator('[data-count]').innerText());
+        const start = await count();
+        expect(await button.getAttribute('aria-pressed')).toBe('false');
+        await button.click();
+        await reader.waitForFunction(() => document.querySelector('#lessons li button[value="helpful"]')?.getAttribute('aria-pressed') === 'true');
+        expect(await count()).toBe(start + 1);
+        await reader.reload();
+        expect(await count()).toBe(start + 1);
+        await button.click();
+        await reader.waitForFunction(() => document.querySelector('#lessons li button[value="helpful"]')?.getAttribute('aria-pressed') === 'false');
+        expect(await count()).toBe(start);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  it('reports the story and a comment, each with its reason', { timeout: 60_000 }, async () => {
+    await page.goto(storyPath);
+    const storyReason = `It names a real company ${marker}`;
+    await page.locator('article.story details.report summary').click();
+    await page.getByLabel('What is wrong with this story?').fill(storyReason);
+    await submitAndWait(page, page.locator('article.story').getByRole('button', { name: 'Send report' }));
+    expect(await page.getByRole('status').filter({ hasText: 'a moderator will look at your report' }).count()).toBe(1);
+
+    const comment = page.locator('li.comment').first();
+    const commentId = Number(((await comment.getAttribute('id')) ?? '').slice(1));
+    await submitAndWait(page, comment.getByRole('link', { name: 'Report', exact: true }));
+    const commentReason = `It is unkind to the author ${marker}`;
+    const reported = page.locator(`li.comment#c${commentId}`);
+    await reported.getByLabel('What is wrong with this comment?').fill(commentReason);
+    await submitAndWait(page, reported.getByRole('button', { name: 'Send report' }));
+    expect(await page.getByRole('status').filter({ hasText: 'a moderator will look at your report' }).count()).toBe(1);
+
+    const reports = openReports();
+    expect(reports).toContainEqual({ type: 'story', id: Number(/\/stories\/(\d+)-/.exec(storyPath)![1]), reason: storyReason });
+    expect(reports).toContainEqual({ type: 'comment', id: commentId, reason: commentReason });
   });
 });

@@ -2,7 +2,7 @@
  * Starts the built server (dist/) on a random port with its own temporary database, and a tiny
  * browser-like client that keeps cookies and sends a same-site Origin on writes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -227,4 +227,23 @@ export async function serverExitFor(env: Record<string, string>): Promise<{ code
   const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
   clearTimeout(timer);
   return { code, output };
+}
+
+/** Gives an account a role the way an operator does: `npm run user:role` against the server's database. */
+export function setUserRole(server: TestServer, username: string, role: 'member' | 'moderator'): void {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/user-role.ts', username, role], {
+    env: { ...process.env, DATABASE_PATH: server.databasePath, SECRET: 'test-secret-for-http-tests-0123456789abcdef' },
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`user:role failed (${result.status}): ${result.stderr}${result.stdout}`);
+}
+
+/** Writes to the test server's database (what an operator or moderator tool would add) and closes it again. */
+export function writeDb<T>(server: TestServer, fn: (db: Database.Database) => T): T {
+  const db = new Database(server.databasePath);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
 }

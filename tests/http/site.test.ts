@@ -154,7 +154,7 @@ describe('posting a story', () => {
     const manageUrl = { pathname: manageLinkIn(html) };
     const managePage = await browser.get(manageUrl.pathname);
     expect(managePage.status).toBe(200);
-    expect(managePage.headers.get('referrer-policy')).toBe('same-origin');
+    expect(managePage.headers.get('referrer-policy')).toBe('strict-origin');
     expect(managePage.headers.get('cache-control')).toBe('no-store');
 
     const edit = await browser.post(manageUrl.pathname, storyFields({ title: 'A story I edited once' }));
