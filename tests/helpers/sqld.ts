@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqldBinary } from '../../scripts/sqld-binary.mjs';
+import { importIntoSqld } from '../../scripts/sqld-import.mjs';
 
 export interface TestSqld {
   /** http://127.0.0.1:<port>, for DATABASE_URL or a replica's syncUrl. */
@@ -29,8 +30,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startSqld(): Promise<TestSqld> {
+export interface SqldOptions {
+  /** An existing SQLite database to start the primary from, as `npm run db:server -- --import` does. */
+  importFrom?: string;
+}
+
+export async function startSqld(options: SqldOptions = {}): Promise<TestSqld> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rop-sqld-'));
+  if (options.importFrom) await importIntoSqld(options.importFrom, join(dataDir, 'data.sqld'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let log = '';

@@ -152,3 +152,32 @@ describe('where sqld differs from the default better-sqlite3 connection', () => 
     expect(String(error?.cause)).toMatch(/FOREIGN KEY/i);
   });
 });
+
+describe('moving an existing default-mode database to a sqld primary', () => {
+  it('starts a primary from the file with every story searchable, migrations up to date, and a replica receiving it all', async () => {
+    const { createTestDb } = await import('../helpers/db');
+    const source = createTestDb({ seedDemo: true });
+    const titles = (source.db.$client.prepare('SELECT title FROM stories ORDER BY id').all() as { title: string }[]).map((row) => row.title);
+    const indexed = (source.db.$client.prepare('SELECT count(*) AS n FROM stories_fts').get() as { n: number }).n;
+    // The source stays open (and not checkpointed) while it is copied, as on a running site.
+    const moved = await startSqld({ importFrom: source.path });
+    const primaryClient = createClient({ url: moved.url });
+    const replicaClient = createClient({ url: `file:${join(replicaDir, 'moved-replica.db')}`, syncUrl: moved.url, syncInterval: 60 });
+    try {
+      const primary = drizzle(primaryClient, { schema });
+      const before = await primary.all(sql`SELECT hash FROM __drizzle_migrations`);
+      await migrate(primary, { migrationsFolder: findMigrationsFolder() });
+      expect(await primary.all(sql`SELECT hash FROM __drizzle_migrations`)).toHaveLength(before.length);
+      expect(titles.length).toBeGreaterThan(0);
+      expect((await primary.select({ title: schema.stories.title }).from(schema.stories).orderBy(schema.stories.id)).map((s) => s.title)).toEqual(titles);
+      expect(Number((await primaryClient.execute('SELECT count(*) AS n FROM stories_fts')).rows[0].n)).toBe(indexed);
+      await replicaClient.sync();
+      expect(Number((await replicaClient.execute('SELECT count(*) AS n FROM stories')).rows[0].n)).toBe(titles.length);
+    } finally {
+      replicaClient.close();
+      primaryClient.close();
+      await moved.stop();
+      source.cleanup();
+    }
+  });
+});
