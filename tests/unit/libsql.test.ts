@@ -7,7 +7,7 @@ import { createClient, type Client } from '@libsql/client';
 import { eq, sql } from 'drizzle-orm';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,6 +140,22 @@ describe('where sqld differs from the default better-sqlite3 connection', () => 
   it('keeps FTS5 secure-delete set by migration 0002, so deleted words leave the index itself', async () => {
     const rows = await client.execute("SELECT v FROM stories_fts_config WHERE k = 'secure-delete'");
     expect(Number(rows.rows[0]?.v)).toBe(1);
+  });
+
+  it('refuses VACUUM and checkpoints, and keeps a deleted row’s text in its replication log', async () => {
+    for (const statement of ['VACUUM', 'PRAGMA wal_checkpoint(TRUNCATE)']) {
+      await expect(client.execute(statement), statement).rejects.toThrow(/unsupported statement/);
+    }
+    const marker = `deleted-words-${Date.now()}`;
+    await client.execute({ sql: 'INSERT INTO rate_limit_buckets (key, paid_up_at) VALUES (?, 0)', args: [marker] });
+    await client.execute({ sql: 'DELETE FROM rate_limit_buckets WHERE key = ?', args: [marker] });
+    const folder = join(sqld.dataDir, 'data.sqld', 'dbs', 'default');
+    const holding = readdirSync(folder).filter((name) => {
+      const path = join(folder, name);
+      return statSync(path).isFile() && readFileSync(path).includes(marker);
+    });
+    // Phase 2 must answer this before "deleted text really gone" holds in libSQL mode.
+    expect(holding).toContain('wallog');
   });
 
   it('enforces foreign keys, and drizzle wraps the driver error: its code is on error.cause', async () => {
