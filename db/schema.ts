@@ -231,3 +231,13 @@ export type Comment = typeof comments.$inferSelect;
 export type NewComment = typeof comments.$inferInsert;
 export type Report = typeof reports.$inferSelect;
 export type ModerationAction = typeof moderationActions.$inferSelect;
+
+/**
+ * One row (id 1) whose version goes up with every write that can change a public page (triggers in
+ * migration "site_version_triggers"). Page caches in any process serve a page only while the version
+ * it was rendered at is still current, so a write is seen by the very next reader.
+ */
+export const siteVersion = sqliteTable('site_version', {
+  id: integer('id').primaryKey(),
+  version: integer('version').notNull().default(0),
+});
