@@ -113,6 +113,30 @@ describe('the page cache', () => {
     const elsewhere = await fetch(`${origin}/mod`, { method: 'POST', redirect: 'manual' });
     expect(elsewhere.headers.get('xkey-purge')).toBe('site');
   });
+
+  it('sends PURGE with the keys to each CACHE_PURGE_URLS address after a write, and nothing after a read', async () => {
+    const received: { method?: string; keys?: string }[] = [];
+    let heard: () => void = () => {};
+    const purger = http.createServer((req, res) => {
+      received.push({ method: req.method, keys: req.headers['xkey-purge'] as string });
+      res.end('ok');
+      heard();
+    });
+    await new Promise<void>((resolve) => purger.listen(0, '127.0.0.1', resolve));
+    const purgeUrl = `http://127.0.0.1:${(purger.address() as AddressInfo).port}/`;
+    render = (req, res) => {
+      if (req.method === 'POST') makeStory(testDb.db, { title: 'A write' });
+      res.writeHead(req.method === 'POST' ? 303 : 200, { 'content-type': 'text/html', location: '/' });
+      res.end();
+    };
+    await start({ purgeUrls: [purgeUrl] });
+    await fetch(`${origin}/`);
+    const arrived = new Promise<void>((resolve) => (heard = resolve));
+    await fetch(`${origin}/new`, { method: 'POST', redirect: 'manual' });
+    await arrived;
+    await new Promise((resolve) => purger.close(resolve));
+    expect(received).toEqual([{ method: 'PURGE', keys: 'site' }]);
+  });
 });
 
 describe('page cache helpers', () => {
