@@ -191,6 +191,8 @@ export function createPageCache({
   purgeUrls = [],
 } = {}) {
   const store = new ByteLru(maxBytes);
+  /** Renders under way, by cache key, with the readers waiting for them. */
+  const inFlight = new Map();
   const versions = new VersionReader(databasePath);
   const staticNames = staticRoots(clientDir);
 
@@ -341,8 +343,27 @@ export function createPageCache({
       if (entry && entry.version === version && now < entry.expiresAt) return serveEntry(req, res, entry);
       if (entry) store.delete(key);
     }
+    // Readers asking for a page that is being rendered wait for it instead of rendering it again:
+    // right after a write, a busy page would otherwise be rendered once per waiting reader.
+    const flight = enabled && method === 'GET' ? inFlight.get(key) : undefined;
+    if (flight && flight.version === version) {
+      flight.waiters.push({ req, res, render });
+      return;
+    }
+    const ownFlight = { version, waiters: [] };
+    if (enabled && method === 'GET') inFlight.set(key, ownFlight);
+    const land = () => {
+      if (inFlight.get(key) !== ownFlight) return [];
+      inFlight.delete(key);
+      return ownFlight.waiters;
+    };
+    // A render that never finishes (an error mid-page): the waiters render for themselves.
+    res.once('close', () => {
+      for (const waiter of land()) handle(waiter.req, waiter.res, waiter.render);
+    });
     const nextPublication = versions.nextPublicationAfter(now);
     collect(res, ({ status, headers, body }) => {
+      const waiters = land();
       const cacheable =
         (status === 200 || status === 404) &&
         !headers['set-cookie'] &&
@@ -353,6 +374,7 @@ export function createPageCache({
         headers['content-length'] = String(body.length);
         res.writeHead(status, headers);
         res.end(method === 'HEAD' ? undefined : body);
+        for (const waiter of waiters) handle(waiter.req, waiter.res, waiter.render);
         return;
       }
       const kept = {};
@@ -377,6 +399,7 @@ export function createPageCache({
         store.set(key, entry);
         entry.stored = store.map.get(key) === entry;
       }
+      for (const waiter of waiters) serveEntry(waiter.req, waiter.res, entry);
       const encoding = chooseEncoding(req.headers['accept-encoding']);
       const out = { ...kept, etag: entry.etags[encoding], 'x-cache': 'MISS' };
       if (encoding !== 'identity') out['content-encoding'] = encoding;

@@ -165,3 +165,40 @@ describe('page cache helpers', () => {
     expect(pageKeys('/lessons/database')).toEqual(['site', 'tag-database']);
   });
 });
+
+describe('readers arriving while a page renders', () => {
+  it('wait for that one render instead of each rendering the page again', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    render = (_req, res) => {
+      void gate.then(() => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(`<p>render ${renders}</p>`);
+      });
+    };
+    await start();
+    const readers = Array.from({ length: 10 }, () => fetch(`${origin}/busy`).then((r) => r.text()));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    const pages = await Promise.all(readers);
+    expect(new Set(pages)).toEqual(new Set(['<p>render 1</p>']));
+    expect(renders).toBe(1);
+  });
+
+  it('render for themselves when the page they waited for cannot be stored', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    render = (_req, res) => {
+      void gate.then(() => {
+        res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': 'x=1' });
+        res.end('personal');
+      });
+    };
+    await start();
+    const readers = Array.from({ length: 5 }, () => fetch(`${origin}/cookie`).then((r) => r.text()));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    expect(await Promise.all(readers)).toEqual(Array(5).fill('personal'));
+    expect(renders).toBe(5);
+  });
+});
