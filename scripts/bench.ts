@@ -1,4 +1,4 @@
-// npm run bench [-- --scale 0.1] [-- --seconds 5] [-- --no-build]
+// npm run bench [-- --scale 0.1] [-- --seconds 5] [-- --no-build] [-- --db PATH (kept, reused when it exists)]
 //
 // Measures the site over HTTP at scale (issue 10): fills a temporary database with 100,000 stories,
 // 300,000 lessons and 1,000,000 comments (times --scale), builds, starts the real server pinned to
@@ -185,6 +185,20 @@ function fill(path: string): Filled {
   return { stories: STORIES, lessons, comments, bigThreadId, commentTargetId, deepCursor: `${deep.key}_${deep.id}` };
 }
 
+/** The figures of a database filled by an earlier run (--db). */
+function describe(path: string): Filled {
+  const db = new Database(path, { readonly: true });
+  const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const big = db.prepare('SELECT id FROM stories WHERE comment_count = ? ORDER BY id LIMIT 1').get(BIG_THREAD) as { id: number };
+  const deep = db
+    .prepare(`SELECT published_at AS key, id FROM stories WHERE state = 'visible' ORDER BY published_at DESC, id DESC LIMIT 1 OFFSET ?`)
+    .get(Math.min(count('stories') - 1, 999 * 20 - 1)) as { key: number; id: number };
+  const target = db.prepare('SELECT id FROM stories WHERE id <> ? ORDER BY id DESC LIMIT 1').get(big.id) as { id: number };
+  const figures = { stories: count('stories'), lessons: count('lessons'), comments: count('comments'), bigThreadId: big.id, commentTargetId: target.id, deepCursor: `${deep.key}_${deep.id}` };
+  db.close();
+  return figures;
+}
+
 // ---------------------------------------------------------------- servers and load
 
 async function freePort(): Promise<number> {
@@ -320,9 +334,10 @@ const dir = mkdtempSync(join(tmpdir(), 'rop-bench-'));
 const running: Running[] = [];
 try {
   console.log(`Generating ${STORIES.toLocaleString('en')} stories (scale ${SCALE})…`);
-  const databasePath = join(dir, 'bench.db');
-  let t = performance.now();
-  const filled = fill(databasePath);
+  const kept = option('db', '');
+  const databasePath = kept || join(dir, 'bench.db');
+  const t = performance.now();
+  const filled = kept && existsSync(kept) ? describe(kept) : fill(databasePath);
   console.log(`Filled ${filled.stories.toLocaleString('en')} stories, ${filled.lessons.toLocaleString('en')} lessons, ${filled.comments.toLocaleString('en')} comments in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
   if (BUILD) {

@@ -54,11 +54,12 @@ export function pageKeys(pathname, storyTags = []) {
   return keys;
 }
 
-/** Which encoding to send: brotli, gzip or none, by the client's Accept-Encoding. */
+/** Which encoding to send: brotli, gzip or none, by the client's Accept-Encoding (q=0 refuses). */
+const ACCEPTS_BR = /(^|,)\s*br\s*(;\s*q=(?!0(\.0*)?\s*(,|$))[\d.]+)?\s*(,|$)/i;
+const ACCEPTS_GZIP = /(^|,)\s*gzip\s*(;\s*q=(?!0(\.0*)?\s*(,|$))[\d.]+)?\s*(,|$)/i;
 export function chooseEncoding(acceptEncoding = '') {
-  const accepts = (name) => new RegExp(`(^|,)\\s*${name}\\s*(;\\s*q=(?!0(\\.0*)?\\s*(,|$))[\\d.]+)?\\s*(,|$)`, 'i').test(acceptEncoding);
-  if (accepts('br')) return 'br';
-  if (accepts('gzip')) return 'gzip';
+  if (ACCEPTS_BR.test(acceptEncoding)) return 'br';
+  if (ACCEPTS_GZIP.test(acceptEncoding)) return 'gzip';
   return 'identity';
 }
 
