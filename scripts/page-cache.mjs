@@ -183,6 +183,7 @@ function sendPurges(urls, keys) {
 /**
  * The cache for one process. `handle(req, res, render)` answers from the store or calls render()
  * (Astro), watching what it writes.
+ * @param {{ databasePath: string, clientDir?: string, maxBytes?: number, enabled?: boolean, purgeUrls?: string[] }} options
  */
 export function createPageCache({
   databasePath,
@@ -190,7 +191,7 @@ export function createPageCache({
   maxBytes = 64 * 1024 * 1024,
   enabled = true,
   purgeUrls = [],
-} = {}) {
+}) {
   const store = new ByteLru(maxBytes);
   /** Renders under way, by cache key, with the readers waiting for them. */
   const inFlight = new Map();

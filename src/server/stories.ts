@@ -13,12 +13,12 @@ import {
   type Story,
 } from '../../db/schema';
 import type { Db } from './db';
-import { prepared } from './statements';
 import { ServiceError } from './errors';
 import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
 import { randomToken, sha256Hex, looksLikeToken } from './crypto';
 import { slugify, storyPath } from '../lib/slug';
 import { LIMITS } from '../lib/limits';
+import { prepared } from './statements';
 import { contentNotesToMask, maskToContentNotes, type ContentNote } from '../lib/facts';
 import type { CreateStoryInput } from '../lib/story-input';
 import { encodeCursor, type Cursor } from '../lib/cursor';

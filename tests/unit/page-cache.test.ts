@@ -4,7 +4,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestDb, type TestDb } from '../helpers/db';
 import { makeStory } from '../helpers/factories';
-// @ts-expect-error: a plain ES module of the server script, without types
 import { createPageCache, cookieVariant, chooseEncoding, pageKeys } from '../../scripts/page-cache.mjs';
 
 type Render = (req: http.IncomingMessage, res: http.ServerResponse) => void;
