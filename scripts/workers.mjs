@@ -7,14 +7,22 @@ import cluster from 'node:cluster';
 export function runWorkers(count) {
   let stopping = false;
   const ready = new Set();
+  let othersStarted = false;
+  const startOthers = () => {
+    if (othersStarted) return;
+    othersStarted = true;
+    for (let i = 1; i < count; i++) fork();
+  };
   const fork = () => {
     const worker = cluster.fork();
     worker.on('message', (message) => {
       if (message !== 'ready') return;
-      const first = ready.size === 0;
       ready.add(worker.id);
-      if (first) for (let i = 1; i < count; i++) fork();
+      startOthers();
     });
+    // Should the first never report ready (its health check failed but it keeps serving), the
+    // others still start after a while.
+    worker.once('listening', () => setTimeout(startOthers, 15_000).unref());
     return worker;
   };
   cluster.on('exit', (worker, code, signal) => {

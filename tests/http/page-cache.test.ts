@@ -227,6 +227,10 @@ describe.each([
     expect((await anonymous(story.url)).status).toBe(200);
   });
 
+  it('keeps the benchmark floor route unreachable unless the benchmark turns it on', async () => {
+    expect((await anonymous('/bench-floor')).status).toBe(404);
+  });
+
   it('never stores what a cookie-carrying request gets, and labels writes and personal pages private', async () => {
     const response = await anonymous('/login');
     expect(response.headers.get('x-cache')).toBeNull();
