@@ -94,6 +94,11 @@ class ByteLru {
       this.delete(oldKey);
     }
   }
+  clear() {
+    for (const entry of this.map.values()) entry.stored = false;
+    this.map.clear();
+    this.bytes = 0;
+  }
   /** Adds bytes to an entry already stored (a compressed variant made later). */
   grow(entry, bytes) {
     entry.size += bytes;
@@ -195,6 +200,7 @@ export function createPageCache({
   const store = new ByteLru(maxBytes);
   /** Renders under way, by cache key, with the readers waiting for them. */
   const inFlight = new Map();
+  let currentVersion = null;
   const versions = new VersionReader(databasePath);
   const staticNames = staticRoots(clientDir);
 
@@ -338,6 +344,12 @@ export function createPageCache({
       markPrivate(res);
       return render();
     }
+    // Every stored page was rendered before this version: drop them all now, so memory is freed and
+    // text that a write deleted does not linger here.
+    if (version !== currentVersion) {
+      store.clear();
+      currentVersion = version;
+    }
     const key = `${req.headers.host ?? ''}|${req.headers['x-forwarded-proto'] ?? ''}|${req.headers['x-forwarded-host'] ?? ''}|${req.url}|${variant}`;
     const now = Date.now();
     if (enabled) {
@@ -397,7 +409,7 @@ export function createPageCache({
         size: body.length + key.length + 512,
       };
       // HEAD answers have no body to keep; a GET will store the page.
-      if (enabled && method === 'GET') {
+      if (enabled && method === 'GET' && version === currentVersion) {
         store.set(key, entry);
         entry.stored = store.map.get(key) === entry;
       }

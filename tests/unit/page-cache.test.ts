@@ -201,3 +201,14 @@ describe('readers arriving while a page renders', () => {
     expect(renders).toBe(5);
   });
 });
+
+describe('after a write', () => {
+  it('drops every stored page at the next request, so deleted text does not stay in memory', async () => {
+    await start();
+    for (const path of ['/a', '/b', '/c']) await (await fetch(`${origin}${path}`)).text();
+    expect(cache.stats().entries).toBe(3);
+    makeStory(testDb.db, { title: 'A write' });
+    await (await fetch(`${origin}/a`)).text();
+    expect(cache.stats().entries).toBe(1);
+  });
+});
