@@ -432,6 +432,7 @@ try {
     `${pin('0').length ? 'server pinned to core 0 and wrk to core 1 with taskset' : 'no taskset: server and wrk share the cores'}.`,
     `Database: ${filled.stories.toLocaleString('en')} stories, ${filled.lessons.toLocaleString('en')} lessons, ${filled.comments.toLocaleString('en')} comments.`,
     '"Anonymous" requests carry no cookie (the page cache answers them); "with a session" carries a login cookie, so Astro renders every request.',
+    'The WORKERS=2 rows run the server on both cores with wrk sharing them, so on a two-core machine they understate what two cores give.',
     '',
     '| target | req/s | p50 ms | p99 ms | bytes/response | × ceiling | × ceiling (bytes/s) | × floor |',
     '|---|---|---|---|---|---|---|---|',
