@@ -212,3 +212,19 @@ describe('after a write', () => {
     expect(cache.stats().entries).toBe(1);
   });
 });
+
+describe('the site version', () => {
+  // A later migration that rebuilds one of these tables drops its triggers with it: this says so.
+  it.each(['stories', 'lessons', 'comments', 'story_reactions', 'lesson_votes', 'story_failure_types', 'failure_types', 'moderation_actions'])(
+    'is bumped by inserts, updates and deletes on %s',
+    (table) => {
+      const sql = testDb.db.$client
+        .prepare("SELECT group_concat(sql, ' ') AS s FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?")
+        .pluck()
+        .get(table) as string;
+      for (const event of ['INSERT', 'UPDATE', 'DELETE']) {
+        expect(sql).toMatch(new RegExp(`AFTER ${event} ON \`${table}\` BEGIN\\s+UPDATE \`site_version\``));
+      }
+    },
+  );
+});
