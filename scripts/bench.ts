@@ -52,7 +52,9 @@ const rand = random(42);
 const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
 const between = (low: number, high: number) => low + Math.floor(rand() * (high - low + 1));
 
-const SUBJECTS = ['the migration', 'a cron job', 'the replica', 'our cache', 'the load balancer', 'a feature flag', 'the deploy script', 'the queue', 'a DNS record', 'the certificate', 'an index', 'the backup job', 'the config map', 'a terraform plan', 'the rate limiter'];
+// No subject says "migration": only stories of the Migration type mention it (see storyBody), so
+// a search for it matches about as often as it would on the real site.
+const SUBJECTS = ['the schema change', 'a cron job', 'the replica', 'our cache', 'the load balancer', 'a feature flag', 'the deploy script', 'the queue', 'a DNS record', 'the certificate', 'an index', 'the backup job', 'the config map', 'a terraform plan', 'the rate limiter'];
 const VERBS = ['deleted', 'locked', 'emptied', 'restarted', 'overwrote', 'flooded', 'disabled', 'truncated', 'rewrote', 'dropped'];
 const OBJECTS = ['every customer table', 'the production bucket', 'all the sessions', 'the payments queue', 'the primary database', 'the search index', 'half the fleet', 'the staging and production keys', 'the nightly reports', 'the orders table'];
 const TAILS = ['on a quiet Friday afternoon.', 'ten minutes before a demo.', 'while everyone was at lunch.', 'during my second week.', 'because the runbook was out of date.', 'and nobody noticed for an hour.', 'with one keystroke.', 'because I trusted the wrong terminal tab.'];
@@ -72,15 +74,17 @@ const REPLIES = [
   'Our migration tool now refuses to run without a dry run.',
 ];
 
+const capitalized = (text: string) => text[0].toUpperCase() + text.slice(1);
 function sentence(): string {
-  return `${pick(SUBJECTS)[0].toUpperCase()}${pick(SUBJECTS).slice(1)} ${pick(VERBS)} ${pick(OBJECTS)} ${pick(TAILS)}`;
+  return `${capitalized(pick(SUBJECTS))} ${pick(VERBS)} ${pick(OBJECTS)} ${pick(TAILS)}`;
 }
 function paragraph(sentences: number): string {
   return Array.from({ length: sentences }, sentence).join(' ');
 }
 /** A story body of realistic length: three to eight paragraphs (~1–4 KB). */
-function storyBody(): { markdown: string; html: string } {
+function storyBody(aboutMigration: boolean): { markdown: string; html: string } {
   const paragraphs = Array.from({ length: between(3, 8) }, () => paragraph(between(2, 5)));
+  if (aboutMigration) paragraphs.splice(1, 0, 'The migration had run fine on staging, so I ran it on production without a second look.');
   return { markdown: `## What happened\n\n${paragraphs.join('\n\n')}`, html: `<h2>What happened</h2>\n${paragraphs.map((p) => `<p>${p}</p>`).join('\n')}` };
 }
 
@@ -154,8 +158,9 @@ function fill(path: string): Filled {
     db.transaction(() => {
       for (let i = from; i < Math.min(STORIES, from + CHUNK); i++) {
         const at = Math.round(start + i * step);
-        const title = `${pick(SUBJECTS)[0].toUpperCase()}${pick(SUBJECTS).slice(1)} ${pick(VERBS)} ${pick(OBJECTS)} (${i})`;
-        const body = storyBody();
+        const title = `${capitalized(pick(SUBJECTS))} ${pick(VERBS)} ${pick(OBJECTS)} (${i})`;
+        const firstType = types[nextType()];
+        const body = storyBody(firstType.slug === 'migration');
         const commentCount = i === bigThreadIndex ? BIG_THREAD : Math.min(300, Math.floor(Math.log(1 - rand()) / Math.log(1 - p)));
         const { lastInsertRowid } = insertStory.run(
           `story-${i}`, title, body.markdown, body.html, pick(experiences), null, null, pick(outcomes),
@@ -163,7 +168,7 @@ function fill(path: string): Filled {
         );
         const id = Number(lastInsertRowid);
         if (i === bigThreadIndex) bigThreadId = id;
-        insertTag.run(id, types[nextType()].id, at);
+        insertTag.run(id, firstType.id, at);
         if (rand() < 0.4) insertTag.run(id, types[nextType()].id, at);
         for (let position = 0; position < LESSONS_PER_STORY; position++) {
           insertLesson.run(id, position, `${pick(LESSON_STARTS)} ${pick(LESSON_ENDS)}.`, Math.floor(Math.pow(rand(), 4) * 50));
