@@ -157,6 +157,26 @@ describe.each([
     expect(feed.headers.get('x-cache')).toBe('MISS');
   });
 
+  it('lets two strangers who got the same stored page both comment with its form as served', async () => {
+    const story = await postStory('A story two strangers answer from the same stored page');
+    const page = await cachedEverywhere(story.url);
+    // Every field of the comment form as the stored page carries it (a per-page token would be shared).
+    const form = /<form[^>]*class="comment-form[^"]*"[^>]*>([\s\S]*?)<\/form>/.exec(page)![1];
+    const fields: Record<string, string> = {};
+    for (const input of form.matchAll(/<input[^>]*>/g)) {
+      const name = /name="([^"]*)"/.exec(input[0])?.[1];
+      if (name) fields[name] = /value="([^"]*)"/.exec(input[0])?.[1] ?? '';
+    }
+    expect(fields.intent).toBe('comment');
+    for (const words of ['First stranger: this happened to me too', 'Second stranger: and to me, last spring']) {
+      const response = await new Browser(server.origin).post(story.url, { ...fields, body: words });
+      expect(response.status).toBe(303);
+    }
+    const html = await (await anonymous(story.url)).text();
+    expect(html).toContain('First stranger: this happened to me too');
+    expect(html).toContain('Second stranger: and to me, last spring');
+  });
+
   it('shows a "been there" on the next anonymous read', async () => {
     const story = await postStory('A story about a reaction arriving');
     const count = async () => (await (await anonymous(`/stories/${story.id}.json`)).json()).beenThere;
