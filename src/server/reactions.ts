@@ -5,6 +5,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { lessonVotes, lessons, stories, storyReactions } from '../../db/schema';
 import type { Db } from './db';
+import { prepared } from './statements';
 import { ServiceError } from './errors';
 
 export interface ToggleResult {
@@ -102,10 +103,9 @@ export function reactionsOf(db: Db, storyId: number, authorId: number | null): {
 /** Which of these stories this author said "been there" to (for feed cards), in one query. */
 export function beenThereAmong(db: Db, storyIds: number[], authorId: number | null): Set<number> {
   if (authorId === null || storyIds.length === 0) return new Set();
-  const rows = db
-    .select({ storyId: storyReactions.storyId })
-    .from(storyReactions)
-    .where(and(inArray(storyReactions.storyId, storyIds), eq(storyReactions.authorId, authorId)))
-    .all();
+  const rows = prepared(
+    db,
+    'SELECT story_id AS storyId FROM story_reactions WHERE author_id = ? AND story_id IN (SELECT value FROM json_each(?))',
+  ).all(authorId, JSON.stringify(storyIds)) as { storyId: number }[];
   return new Set(rows.map((row) => row.storyId));
 }
