@@ -8,6 +8,8 @@ export const BEEN_THERE_TEXT = {
   unpressedText: 'Been there',
   one: ' person has been there',
   many: ' people have been there',
+  pressedTitle: 'You said you have been there. Press again to take it back.',
+  unpressedTitle: 'Say you have been there too',
 } as const;
 
 /** The words a reaction button switches between; each falls back to its data-* attribute. */
