@@ -144,6 +144,27 @@ describe.skipIf(!hasChromium)('comment threads and "been there" in a browser', (
     expect(await button.getAttribute('aria-pressed')).toBe('false');
   });
 
+  it('"Been there" on a feed card changes its words, count and spoken count in place, and back', { timeout: 60_000 }, async () => {
+    await page.goto('/');
+    const card = page.locator('article.story-card').first();
+    const button = card.getByRole('button', { name: /been there/ });
+    const count = async () => Number((await button.locator('.count').innerText()).trim());
+    expect(await button.getAttribute('aria-pressed')).toBe('false');
+    const start = await count();
+    const spoken = (n: number) => `${n} ${n === 1 ? 'person has' : 'people have'} been there`;
+    expect(await card.getByRole('button', { name: `Been there ${spoken(start)}`, exact: true }).count()).toBe(1);
+
+    await button.click();
+    await page.waitForFunction(() => document.querySelector('article.story-card button[value="been-there"]')?.getAttribute('aria-pressed') === 'true');
+    expect(await count()).toBe(start + 1);
+    expect(await card.getByRole('button', { name: `You’ve been there ${spoken(start + 1)}`, exact: true }).count()).toBe(1);
+
+    await button.click();
+    await page.waitForFunction(() => document.querySelector('article.story-card button[value="been-there"]')?.getAttribute('aria-pressed') === 'false');
+    expect(await count()).toBe(start);
+    expect(await card.getByRole('button', { name: `Been there ${spoken(start)}`, exact: true }).count()).toBe(1);
+  });
+
   const openReports = () =>
     readDb(server, (db) => db.prepare("SELECT target_type AS type, target_id AS id, reason FROM reports WHERE state = 'open'").all() as { type: string; id: number; reason: string }[]);
 
