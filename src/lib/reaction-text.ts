@@ -12,5 +12,5 @@ export const BEEN_THERE_TEXT = {
   unpressedTitle: 'Say you have been there too',
 } as const;
 
-/** The words a reaction button switches between; each falls back to its data-* attribute. */
+/** The words a reaction button switches between; an element's own data-* attribute wins over these. */
 export type ReactionText = { pressedText?: string; unpressedText?: string; one?: string; many?: string };
