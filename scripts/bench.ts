@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDatabase, type Db } from '../src/server/db';
+import { closeDatabase, sqliteWriterOf } from '../src/server/transaction';
 import { listFeed } from '../src/server/stories';
 import { listThread, addComment } from '../src/server/comments';
 import { searchAll } from '../src/server/search';
@@ -31,13 +32,13 @@ function median(values: number[]): number {
 }
 
 /** Runs each case in turn, interleaved, so noise hits them alike. */
-function sideBySide(cases: Record<string, () => unknown>, runs = RUNS): Record<string, number> {
+async function sideBySide(cases: Record<string, () => unknown>, runs = RUNS): Promise<Record<string, number>> {
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
-  for (const run of cases ? Object.values(cases) : []) run(); // warm up
+  for (const run of cases ? Object.values(cases) : []) await run(); // warm up
   for (let i = 0; i < runs; i++) {
     for (const [name, run] of Object.entries(cases)) {
       const start = performance.now();
-      run();
+      await run();
       times[name].push(performance.now() - start);
     }
   }
@@ -45,7 +46,7 @@ function sideBySide(cases: Record<string, () => unknown>, runs = RUNS): Record<s
 }
 
 function fill(db: Db): void {
-  const sqlite = db.$client;
+  const sqlite = sqliteWriterOf(db)!;
   const insertStory = sqlite.prepare(`INSERT INTO stories (slug, title, body_markdown, body_html, experience, outcome, content_notes,
     manage_token_hash, state, created_at, published_at, been_there_count, comment_count)
     VALUES (?, ?, ?, ?, ?, ?, 0, NULL, 'visible', ?, ?, ?, 0)`);
@@ -71,9 +72,9 @@ function fill(db: Db): void {
 }
 
 /** Follows "older" links `pages` times and returns the cursor found there. */
-function deepCursor(db: Db, pages: number, query: Parameters<typeof listFeed>[1] = {}) {
+async function deepCursor(db: Db, pages: number, query: Parameters<typeof listFeed>[1] = {}) {
   let cursor = null;
-  for (let i = 0; i < pages; i++) cursor = decodeCursor(listFeed(db, { ...query, cursor }).nextCursor);
+  for (let i = 0; i < pages; i++) cursor = decodeCursor((await listFeed(db, { ...query, cursor })).nextCursor);
   return cursor;
 }
 
@@ -131,16 +132,16 @@ async function benchPages(databasePath: string, pages: Record<string, string>, r
 
 const dir = mkdtempSync(join(tmpdir(), 'rop-bench-'));
 try {
-  const db = openDatabase(join(dir, 'bench.db'));
+  const db = await openDatabase(join(dir, 'bench.db'));
   let t = performance.now();
   fill(db);
   console.log(`Filled ${STORIES.toLocaleString('en')} stories in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
 
   const deepPages = Math.floor(STORIES / 20) - 2;
-  const newestDeep = deepCursor(db, deepPages);
-  const tagDeep = deepCursor(db, Math.floor(STORIES / 15 / 20) - 2, { failureTypeId: 1 });
-  const popularDeep = deepCursor(db, Math.floor(deepPages / 2), { order: 'been-there' });
-  const feed = sideBySide({
+  const newestDeep = await deepCursor(db, deepPages);
+  const tagDeep = await deepCursor(db, Math.floor(STORIES / 15 / 20) - 2, { failureTypeId: 1 });
+  const popularDeep = await deepCursor(db, Math.floor(deepPages / 2), { order: 'been-there' });
+  const feed = await sideBySide({
     'feed page 1': () => listFeed(db),
     [`feed page ${deepPages + 1}`]: () => listFeed(db, { cursor: newestDeep }),
     'tag page 1': () => listFeed(db, { failureTypeId: 1 }),
@@ -150,30 +151,30 @@ try {
   });
 
   let lessonCursor = null;
-  for (let i = 0; i < 100; i++) lessonCursor = decodeCursor(listLessonsForType(db, 1, { cursor: lessonCursor }).nextCursor);
-  const lessonPages = sideBySide({
+  for (let i = 0; i < 100; i++) lessonCursor = decodeCursor((await listLessonsForType(db, 1, { cursor: lessonCursor })).nextCursor);
+  const lessonPages = await sideBySide({
     'lessons of a type, page 1': () => listLessonsForType(db, 1),
     'lessons of a type, page 101': () => listLessonsForType(db, 1, { cursor: lessonCursor }),
   }, 50);
 
   // Threads: one story with 500 comments (a fifth of them top level), one with 5.
-  const author = getOrCreateAuthor(db, newAuthorKey()).id;
+  const author = (await getOrCreateAuthor(db, newAuthorKey())).id;
   const actor = { authorId: author, userId: null };
   const big = 1;
   const small = 2;
   let top = 0;
   for (let i = 0; i < 500; i++) {
     const parentId = i % 5 === 0 ? null : top;
-    const { id } = addComment(db, { storyId: big, parentId, body: `A kind reply, number ${i}.`, actor });
+    const { id } = await addComment(db, { storyId: big, parentId, body: `A kind reply, number ${i}.`, actor });
     if (parentId === null) top = id;
   }
-  for (let i = 0; i < 5; i++) addComment(db, { storyId: small, parentId: null, body: `Reply ${i}`, actor });
-  const threads = sideBySide({
+  for (let i = 0; i < 5; i++) await addComment(db, { storyId: small, parentId: null, body: `Reply ${i}`, actor });
+  const threads = await sideBySide({
     'thread of 5 comments': () => listThread(db, small),
     'thread of 500 comments': () => listThread(db, big),
   });
 
-  const search = sideBySide({
+  const search = await sideBySide({
     'search "replica runbook"': () => searchAll(db, 'replica runbook'),
     'search "migr" (prefix)': () => searchAll(db, 'migr'),
   }, 50);
@@ -194,7 +195,7 @@ try {
   console.log('');
 
   const deepFeedPath = `/?before=${newestDeep!.key}_${newestDeep!.id}`;
-  db.$client.close();
+  closeDatabase(db);
   await benchPages(join(dir, 'bench.db'), {
     'GET / (feed page 1)': '/',
     [`GET feed page ${deepPages + 1}`]: deepFeedPath,

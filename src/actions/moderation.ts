@@ -14,18 +14,18 @@ export async function handleModerationPost(context: APIContext): Promise<ModOutc
   if (context.locals.user?.role !== 'moderator') return { kind: 'error', status: 403, message: 'Only moderators can do that.' };
   try {
     const form = await readForm(context.request);
-    enforceRateLimit('mod-action', clientKey(context));
+    await enforceRateLimit('mod-action', clientKey(context));
     const targetType = formText(form, 'targetType') === 'comment' ? 'comment' : 'story';
     const targetId = parseId(formText(form, 'targetId'));
     if (!targetId) throw new ServiceError('invalid', 'Give the id of the story or comment.');
-    const db = getDb();
+    const db = await getDb();
     if (formText(form, 'intent') === 'redact') {
-      redactContent(db, { targetType, targetId, title: formText(form, 'title') || undefined, body: formText(form, 'body'), note: formText(form, 'note') });
+      await redactContent(db, { targetType, targetId, title: formText(form, 'title') || undefined, body: formText(form, 'body'), note: formText(form, 'note') });
       return { kind: 'redirect', location: '/mod?done=redact' };
     }
     const decision = formText(form, 'decision') as Decision;
     if (!DECISIONS.includes(decision)) throw new ServiceError('invalid', 'Choose dismiss, hide, restore or delete.');
-    decide(db, { targetType, targetId, decision, note: formText(form, 'note') });
+    await decide(db, { targetType, targetId, decision, note: formText(form, 'note') });
     return { kind: 'redirect', location: `/mod?done=${decision}` };
   } catch (caught) {
     const error = busyAsServiceError(caught);

@@ -4,13 +4,13 @@
  */
 import { and, eq, inArray, or } from 'drizzle-orm';
 import { comments, reports } from '../../db/schema';
-import type { Db } from './db';
+import { inTransaction, write, type Db } from './transaction';
 
 /** Closes every report about these stories or their comments and clears its reason. */
-export function forgetReportsOnStories(db: Db, storyIds: number[]): void {
+export async function forgetReportsOnStories(db: Db, storyIds: number[]): Promise<void> {
   if (storyIds.length === 0) return;
   const storyComments = db.select({ id: comments.id }).from(comments).where(inArray(comments.storyId, storyIds));
-  db.update(reports)
+  await db.update(reports)
     .set({ state: 'closed', reason: '' })
     .where(
       or(
@@ -22,8 +22,8 @@ export function forgetReportsOnStories(db: Db, storyIds: number[]): void {
 }
 
 /** Closes every report about a removed comment and clears its reason. */
-export function forgetReportsOnComment(db: Db, commentId: number): void {
-  db.update(reports)
+export async function forgetReportsOnComment(db: Db, commentId: number): Promise<void> {
+  await db.update(reports)
     .set({ state: 'closed', reason: '' })
     .where(and(eq(reports.targetType, 'comment'), eq(reports.targetId, commentId)))
     .run();

@@ -65,7 +65,10 @@ export function busyAsServiceError(error: unknown): unknown {
 /** Whether a database error is a UNIQUE constraint (drizzle wraps the driver's error as its cause). */
 export function isUniqueViolation(error: unknown): boolean {
   for (let current = error; current instanceof Error; current = current.cause) {
-    if ((current as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
+    const code = (current as { code?: unknown }).code;
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
+    // libSQL over the network reports only the primary code; the message names the constraint.
+    if (code === 'SQLITE_CONSTRAINT' && /UNIQUE constraint failed/.test(current.message)) return true;
   }
   return false;
 }
