@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import * as schema from '../../db/schema';
 import { ensureFailureTypes, seedDemoContent } from './seed';
 import { readDatabaseConfig, type DatabaseConfig } from './database-config';
+import { getServerSecret } from './secret';
 import { BUSY_TIMEOUT_MS, closeDatabase, registerLibsql, registerSqlite, sqliteWriterOf, type Db } from './transaction';
 
 export type { Db } from './transaction';
@@ -127,8 +128,20 @@ export async function openLibsqlDatabase(config: Extract<DatabaseConfig, { drive
         await new Promise((r) => setTimeout(r, MIGRATION_RETRY_MS));
       }
     }
-  } finally {
-    if (config.replica) primary.close();
+  } catch (error) {
+    primary.close();
+    throw error;
+  }
+  if (config.replica) {
+    // Reference data and demo content go straight to the primary (a write through a replica costs a
+    // round trip more per statement); the replica then receives them in its first sync.
+    const primaryDb = drizzleLibsql(primary, { schema }) as unknown as Db;
+    registerLibsql(primaryDb, primary);
+    try {
+      seededCount.set(config, await prepareContent(primaryDb, options));
+    } finally {
+      primary.close();
+    }
   }
   let db: Db;
   if (config.replica) {
@@ -148,10 +161,13 @@ export async function openLibsqlDatabase(config: Extract<DatabaseConfig, { drive
   } else {
     db = drizzleLibsql(primary, { schema }) as unknown as Db;
     registerLibsql(db, primary);
+    seededCount.set(config, await prepareContent(db, options));
   }
-  await prepareContent(db, options);
   return db;
 }
+
+/** How many demo stories opening a libSQL database added (it seeds on the primary while opening). */
+const seededCount = new WeakMap<object, number>();
 
 /** Opens whatever the environment (or `config`) names. */
 export async function openConfiguredDatabase(config: DatabaseConfig = readDatabaseConfig(), options: OpenOptions = {}): Promise<Db> {
@@ -187,14 +203,17 @@ export function getDb(): Promise<Db> {
 
 async function openShared(): Promise<Db> {
   const config = readDatabaseConfig();
+  // Refuse a libSQL start without a shared SECRET now, not on the first post.
+  if (config.driver === 'libsql') getServerSecret();
+  const seedDemo = process.env.SEED_DEMO !== '0';
   let db: Db;
   try {
-    db = await openConfiguredDatabase(config);
+    db = await openConfiguredDatabase(config, { seedDemo: config.driver === 'libsql' && seedDemo });
   } catch (error) {
     if (error instanceof DatabaseOpenError) processEvents.emit(DATABASE_FAILED, { path: error.path, reason: error.reason });
     throw error;
   }
-  const demoStoriesAdded = process.env.SEED_DEMO !== '0' ? await seedWhileOpening(db) : 0;
+  const demoStoriesAdded = config.driver === 'libsql' ? (seededCount.get(config) ?? 0) : seedDemo ? await seedWhileOpening(db) : 0;
   const row = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM stories`);
   sharedDb = db;
   processEvents.emit(DATABASE_OPENED, { path: describeDatabaseConfig(config), storyCount: Number(row?.n ?? 0), demoStoriesAdded });

@@ -39,10 +39,26 @@ export function httpStatusFor(code: ServiceErrorCode): number {
   }
 }
 
-/** Whether an error is SQLite saying another connection holds the lock it needed. */
+/**
+ * Whether an error says the database cannot take a write right now: SQLite's busy or locked (another
+ * connection holds the lock it needed), or in libSQL mode the primary out of reach.
+ */
 export function isDatabaseBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+  if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) return true;
+  return isDatabaseUnreachable(error);
+}
+
+/**
+ * libSQL mode with the primary down (checked against sqld 0.24): a write through a replica fails at
+ * once with WriteDelegation(status: Unavailable…) and no code, a remote client with "fetch failed",
+ * a sync with PrimaryHandshakeTimeout. drizzle wraps each, so the causes are searched.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if (/WriteDelegation|Unavailable|fetch failed|ECONNREFUSED|PrimaryHandshakeTimeout|connection refused/i.test(current.message)) return true;
+  }
+  return false;
 }
 
 /** Seconds a person is asked to wait when another process holds the database's write lock. */
@@ -54,6 +70,14 @@ export const BUSY_RETRY_AFTER_SECONDS = 5;
  */
 export function busyAsServiceError(error: unknown): unknown {
   if (!isDatabaseBusy(error)) return error;
+  if (isDatabaseUnreachable(error)) {
+    return new ServiceError(
+      'busy',
+      'Saving is paused for a moment: the site cannot reach its database server, so nothing was saved yet. Reading still works. Please send this again in a minute.',
+      undefined,
+      BUSY_RETRY_AFTER_SECONDS,
+    );
+  }
   return new ServiceError(
     'busy',
     'The site is busy with maintenance for a moment, so nothing was saved yet. Please send this again in a few seconds.',

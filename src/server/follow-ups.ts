@@ -4,7 +4,7 @@
  */
 import { asc, eq, sql } from 'drizzle-orm';
 import { stories, storyFollowUps } from '../../db/schema';
-import { inTransaction, write, type Db } from './transaction';
+import { firstRow, inTransaction, write, type Db } from './transaction';
 import { ServiceError } from './errors';
 import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
 import { LIMITS } from '../lib/limits';
@@ -36,7 +36,7 @@ export async function addFollowUp(db: Db, storyId: number, raw: string, now = Da
     if (error instanceof UnrenderableMarkdownError) throw new ServiceError('invalid', error.message, 'followUp');
     throw error;
   }
-  const existing = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM story_follow_ups WHERE story_id = ${storyId}`);
+  const existing = await firstRow<{ n: number }>(db, sql`SELECT count(*) AS n FROM story_follow_ups WHERE story_id = ${storyId}`);
   if ((existing?.n ?? 0) >= LIMITS.followUpsPerStoryMax) {
     throw new ServiceError('invalid', `A story can have at most ${LIMITS.followUpsPerStoryMax} updates. Edit the story instead.`, 'followUp');
   }

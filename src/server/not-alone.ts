@@ -1,6 +1,6 @@
 /** The "you're not alone" evidence: similar stories and how stories like yours ended. */
 import { sql } from 'drizzle-orm';
-import { inTransaction, write, type Db } from './transaction';
+import { firstRow, inTransaction, write, type Db } from './transaction';
 import { hydrateCards, type StoryCard } from './stories';
 import { KEPT_JOB_OUTCOMES, OUTCOME, type Outcome } from '../lib/facts';
 import { evidenceSentence, groupPhrase, type EvidenceCounts } from '../lib/evidence';
@@ -43,7 +43,7 @@ export async function listSimilarStories(db: Db, storyId: number, limit = 3, now
 
 /** How many other visible stories share a failure type with this story, by its first type. */
 export async function countOthersOfType(db: Db, storyId: number, failureTypeSlug: string, now = Date.now()): Promise<number> {
-  const row = await db.get<{ n: number }>(sql`
+  const row = await firstRow<{ n: number }>(db, sql`
     SELECT count(*) AS n FROM story_failure_types sft
     JOIN failure_types ft ON ft.id = sft.failure_type_id
     JOIN stories s ON s.id = sft.story_id

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { loadRateLimitConfig, type RateLimitBucket, type RateLimitConfig } from './rate-limit-config';
 import { sql } from 'drizzle-orm';
 import { getDb } from './db';
-import { write, type Db, type WriteOptions } from './transaction';
+import { firstRow, write, type Db, type WriteOptions } from './transaction';
 import { getServerSecret } from './secret';
 
 /** Outcome of a check: whether to proceed, how long to wait if not, and how many hits are left. */
@@ -56,7 +56,7 @@ export class RateLimiter {
 
   /** Number of keys currently stored (for tests and diagnostics). */
   async count(): Promise<number> {
-    const row = await (await this.db()).get<{ n: number }>(sql`SELECT count(*) AS n FROM rate_limit_buckets`);
+    const row = await firstRow<{ n: number }>((await this.db()), sql`SELECT count(*) AS n FROM rate_limit_buckets`);
     return Number(row?.n ?? 0);
   }
 
@@ -75,7 +75,7 @@ export class RateLimiter {
     const row = await write(
       db,
       (w) =>
-        w.get<{ paidUpAt: number }>(sql`
+        firstRow<{ paidUpAt: number }>(w, sql`
           INSERT INTO rate_limit_buckets (key, paid_up_at) VALUES (${id}, ${now} + ${interval})
           ON CONFLICT (key) DO UPDATE SET paid_up_at = max(paid_up_at, ${now}) + ${interval}
             WHERE max(paid_up_at, ${now}) + ${interval} - ${now} <= ${windowMs} + ${EPSILON}
@@ -104,7 +104,7 @@ export class RateLimiter {
   private async check(db: Db, bucket: RateLimitBucket, key: string, now: number): Promise<RateLimitResult> {
     const { limit, windowMs } = this.config.rules[bucket];
     const interval = windowMs / limit;
-    const row = await db.get<{ paidUpAt: number }>(sql`SELECT paid_up_at AS paidUpAt FROM rate_limit_buckets WHERE key = ${mapKey(bucket, key)}`);
+    const row = await firstRow<{ paidUpAt: number }>(db, sql`SELECT paid_up_at AS paidUpAt FROM rate_limit_buckets WHERE key = ${mapKey(bucket, key)}`);
     const debt = Math.max((row ? Number(row.paidUpAt) : now) - now, 0);
     const remaining = Math.max(Math.floor((windowMs - debt) / interval + EPSILON), 0);
     if (remaining >= 1) return { ok: true, retryAfterSeconds: 0, remaining };

@@ -5,7 +5,7 @@
  */
 import rss from '@astrojs/rss';
 import { sql } from 'drizzle-orm';
-import { inTransaction, write, type Db } from './transaction';
+import { firstRow, inTransaction, write, type Db } from './transaction';
 import { hashAuthorKey } from './authors';
 import { looksLikeToken } from './crypto';
 import { markdownExcerpt } from './markdown';
@@ -60,7 +60,7 @@ export async function markRepliesSeenOnManage(db: Db, storyId: number): Promise<
  * there is something unseen, so an author re-reading their story costs no write.
  */
 export async function markRepliesNotified(db: Db, storyId: number): Promise<void> {
-  const unseen = await db.get(sql`
+  const unseen = await firstRow(db, sql`
     SELECT 1 AS unseen FROM stories
     WHERE id = ${storyId} AND replies_notified_id < (SELECT coalesce(max(id), 0) FROM comments WHERE story_id = ${storyId})`);
   if (!unseen) return;

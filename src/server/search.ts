@@ -3,7 +3,7 @@
  * never reaches MATCH as syntax: parseSearchQuery quotes every term first.
  */
 import { sql } from 'drizzle-orm';
-import { inTransaction, write, type Db } from './transaction';
+import { firstRow, inTransaction, write, type Db } from './transaction';
 import { parseSearchQuery } from '../lib/search-query';
 import { storyPath } from '../lib/slug';
 import { ENDED_WELL_OUTCOMES } from '../lib/facts';
@@ -133,7 +133,7 @@ export async function pickRandomStory(db: Db, options: RandomOptions = {}): Prom
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now();
   // Two subqueries: SQLite answers a lone min() or max() from the key, but scans for both at once.
-  const bounds = await db.get<{ lo: number | null; hi: number | null }>(sql`SELECT (SELECT min(id) FROM stories) AS lo, (SELECT max(id) FROM stories) AS hi`);
+  const bounds = await firstRow<{ lo: number | null; hi: number | null }>(db, sql`SELECT (SELECT min(id) FROM stories) AS lo, (SELECT max(id) FROM stories) AS hi`);
   if (!bounds?.lo || !bounds.hi) return null;
   const pivot = bounds.lo + Math.floor(random() * (bounds.hi - bounds.lo + 1));
   // The unary + keeps SQLite on the rowid walk from the pivot: with an index on outcome or
@@ -151,7 +151,7 @@ export async function pickRandomStory(db: Db, options: RandomOptions = {}): Prom
   const attempts = [sql`${endedWell} ${likeReader}`, endedWell, sql``];
   for (const filter of attempts) {
     for (const [comparison, order] of [[sql`>=`, sql`ASC`], [sql`<`, sql`DESC`]] as const) {
-      const row = await db.get<RandomPick>(sql`
+      const row = await firstRow<RandomPick>(db, sql`
         SELECT id, slug, outcome FROM stories
         WHERE id ${comparison} ${pivot} AND state = 'visible' AND published_at <= ${now} ${notThis} ${filter}
         ORDER BY id ${order} LIMIT 1`);

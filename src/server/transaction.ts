@@ -16,7 +16,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import type { Client } from '@libsql/client';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type * as schema from '../../db/schema';
 import { isDatabaseBusy } from './errors';
@@ -288,4 +288,13 @@ export function closeDatabase(db: Db): void {
 export function rowsChanged(result: unknown): number {
   const { changes, rowsAffected } = result as { changes?: number | bigint; rowsAffected?: number | bigint };
   return Number(changes ?? rowsAffected ?? 0);
+}
+
+/**
+ * The first row of a raw query, or undefined. Use instead of `db.get(sql…)`, which on libSQL
+ * (drizzle 0.45) throws when the query returns no row.
+ */
+export async function firstRow<T>(db: Db, query: SQL): Promise<T | undefined> {
+  const rows = await db.all<T>(query);
+  return rows[0];
 }
