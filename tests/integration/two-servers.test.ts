@@ -5,7 +5,7 @@
  */
 import { createClient, type Client } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, setUserRole, startServer, type TestServer } from '../helpers/server';
+import { Browser, freePort, serverExitFor, setUserRole, startServer, type TestServer } from '../helpers/server';
 import { startSqld, type TestSqld } from '../helpers/sqld';
 
 const PASSWORD = 'the pager went off at three';
@@ -110,6 +110,39 @@ describe('a server killed in the middle of a burst of posts', () => {
     const stored = new Set(rows.rows.map((row) => String(row.title)));
     expect(acknowledged.filter((t) => !stored.has(t))).toEqual([]);
     await victim.stop();
+  });
+});
+
+describe('when the primary is down', () => {
+  it('keeps serving reads from the replica and answers a post with 503, saying saving is paused and keeping the text', async () => {
+    const own = await startSqld();
+    const server = await startServer({ DATABASE_URL: own.url, DATABASE_SYNC_INTERVAL: '1' });
+    try {
+      const posted = await new Browser(server.origin).post('/new', storyFields('Written before the primary went away'));
+      expect(posted.status).toBe(303);
+      const path = posted.headers.get('location')!;
+      await own.stop();
+      const reader = new Browser(server.origin);
+      expect((await reader.get(path)).status).toBe(200);
+      expect((await reader.get('/')).status).toBe(200);
+      const refused = await new Browser(server.origin).post('/new', storyFields('Written while the primary is away'));
+      expect(refused.status).toBe(503);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      const html = await refused.text();
+      expect(html).toContain('Saving is paused for a moment');
+      expect(html).toContain('Written while the primary is away');
+    } finally {
+      await server.stop();
+      await own.stop();
+    }
+  });
+});
+
+describe('starting on libSQL', () => {
+  it('refuses to start without SECRET, which every server must share', async () => {
+    const { code, output } = await serverExitFor({ PORT: String(await freePort()), DATABASE_URL: sqld.url, SECRET: '' });
+    expect(code).not.toBe(0);
+    expect(output).toContain('SECRET must be set');
   });
 });
 
