@@ -57,8 +57,8 @@ async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
   throw new Error('expected the promise to reject');
 }
 
-function sessionCount(userId: string): number {
-  return (t.sqlite.prepare('SELECT count(*) AS n FROM auth_sessions WHERE user_id = ?').get(userId) as { n: number }).n;
+async function sessionCount(userId: string): Promise<number> {
+  return Number((await t.row<{ n: number }>('SELECT count(*) AS n FROM auth_sessions WHERE user_id = ?', userId))!.n);
 }
 
 describe('usernames', () => {
@@ -84,7 +84,7 @@ describe('registering', () => {
     expect(user.role).toBe('member');
     expect(user.createdAt).toBe(START);
     expect(user.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-    expect(JSON.stringify(t.sqlite.prepare('SELECT * FROM users').all())).not.toContain(PASSWORD);
+    expect(JSON.stringify(await t.rows('SELECT * FROM users'))).not.toContain(PASSWORD);
   });
 
   it('refuses a weak password beside the password field and a taken name beside the username field', async () => {
@@ -96,7 +96,7 @@ describe('registering', () => {
     await registerUser(t.db, 'taken', PASSWORD);
     const taken = await rejection(registerUser(t.db, 'TAKEN', PASSWORD));
     expect([taken.code, taken.field]).toEqual(['conflict', 'username']);
-    expect(t.sqlite.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 1 });
+    expect(await t.row('SELECT count(*) AS n FROM users')).toEqual({ n: 1 });
   });
 });
 
@@ -114,7 +114,7 @@ describe('sessions', () => {
     const user = await registerUser(t.db, 'hasher', PASSWORD);
     const { token } = await createAuthSession(t.db, user.id);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const rows = t.sqlite.prepare('SELECT * FROM auth_sessions').all() as { id: string; created_at: number }[];
+    const rows = await t.rows<{ id: string; created_at: number }>('SELECT * FROM auth_sessions');
     expect(rows).toHaveLength(1);
     expect(rows[0].id).toBe(sha256(token));
     expect(JSON.stringify(rows)).not.toContain(token);
@@ -145,7 +145,7 @@ describe('sessions', () => {
     // That use slid the expiry to 30 days from then; a quiet month later it is gone.
     setClock(START + 60 * DAY);
     expect(await validateSessionToken(t.db, token)).toBeNull();
-    expect(sessionCount(user.id)).toBe(0);
+    expect(await sessionCount(user.id)).toBe(0);
   });
 
   it('slide only when used in the second half of the window, and say so (fresh) so the cookie is renewed', async () => {
@@ -177,7 +177,7 @@ describe('sessions', () => {
     }
     setClock(START + 90 * DAY + 60_000);
     expect(await validateSessionToken(t.db, token)).toBeNull();
-    expect(sessionCount(user.id)).toBe(0);
+    expect(await sessionCount(user.id)).toBe(0);
   });
 
   it('can be ended one at a time, or all at once for a user', async () => {
@@ -203,7 +203,7 @@ describe('sessions', () => {
     setClock(START + 10 * DAY);
     const recent = await createAuthSession(t.db, user.id, START + 10 * DAY);
     expect(await purgeExpiredSessions(t.db, START + 31 * DAY)).toBe(1);
-    expect(sessionCount(user.id)).toBe(1);
+    expect(await sessionCount(user.id)).toBe(1);
     expect(await purgeExpiredSessions(t.db, START + 41 * DAY)).toBe(1);
     expect(await validateSessionToken(t.db, recent.token)).toBeNull();
   });
@@ -224,11 +224,11 @@ describe('changing the password', () => {
 
     const wrong = await rejection(changePassword(t.db, user.id, 'not my password at all', 'a brand new sentence'));
     expect([wrong.field, wrong.message]).toEqual(['currentPassword', 'Your current password is not right.']);
-    expect(sessionCount(user.id)).toBe(2);
+    expect(await sessionCount(user.id)).toBe(2);
 
     const weak = await rejection(changePassword(t.db, user.id, PASSWORD, 'password123'));
     expect(weak.field).toBe('newPassword');
-    expect(sessionCount(user.id)).toBe(2);
+    expect(await sessionCount(user.id)).toBe(2);
 
     await changePassword(t.db, user.id, PASSWORD, 'a brand new sentence');
     expect(await validateSessionToken(t.db, s1.token)).toBeNull();
@@ -275,7 +275,7 @@ describe('own content', () => {
     const author = await getOrCreateAuthor(t.db, newAuthorKey());
     await adoptAuthor(t.db, author.id, first.id);
     await adoptAuthor(t.db, author.id, second.id);
-    expect((t.sqlite.prepare('SELECT user_id FROM authors WHERE id = ?').get(author.id) as { user_id: string }).user_id).toBe(first.id);
+    expect((await t.row<{ user_id: string }>('SELECT user_id FROM authors WHERE id = ?', author.id))!.user_id).toBe(first.id);
   });
 });
 
@@ -292,31 +292,31 @@ describe('deleting an account', () => {
     return { user, author, story, elsewhere, comment, session };
   }
 
-  const row = (sql: string, ...params: unknown[]) => t.sqlite.prepare(sql).get(...params);
+  const row = (sql: string, ...params: unknown[]) => t.row(sql, ...params);
 
   it('with content deleted removes the stories, comments, reactions, author keys, sessions and the user for real', async () => {
     const { user, story, elsewhere, comment, session } = await accountWithContent();
-    expect(row('SELECT been_there_count AS n FROM stories WHERE id = ?', elsewhere.id)).toEqual({ n: 1 });
+    expect(await row('SELECT been_there_count AS n FROM stories WHERE id = ?', elsewhere.id)).toEqual({ n: 1 });
     await deleteAccount(t.db, user.id, { keepContent: false });
-    expect(row('SELECT count(*) AS n FROM users')).toEqual({ n: 0 });
-    expect(row('SELECT count(*) AS n FROM auth_sessions')).toEqual({ n: 0 });
-    expect(row('SELECT count(*) AS n FROM stories WHERE id = ?', story.id)).toEqual({ n: 0 });
-    expect(row('SELECT count(*) AS n FROM comments WHERE id = ?', comment.id)).toEqual({ n: 0 });
-    expect(row("SELECT count(*) AS n FROM comments WHERE body_markdown LIKE '%leaver commented%'")).toEqual({ n: 0 });
-    expect(row('SELECT count(*) AS n FROM authors WHERE user_id IS NOT NULL')).toEqual({ n: 0 });
-    expect(row('SELECT been_there_count AS n, comment_count AS c FROM stories WHERE id = ?', elsewhere.id)).toEqual({ n: 0, c: 0 });
-    expect(row("SELECT count(*) AS n FROM stories_fts WHERE stories_fts MATCH 'leaver'")).toEqual({ n: 0 });
+    expect(await row('SELECT count(*) AS n FROM users')).toEqual({ n: 0 });
+    expect(await row('SELECT count(*) AS n FROM auth_sessions')).toEqual({ n: 0 });
+    expect(await row('SELECT count(*) AS n FROM stories WHERE id = ?', story.id)).toEqual({ n: 0 });
+    expect(await row('SELECT count(*) AS n FROM comments WHERE id = ?', comment.id)).toEqual({ n: 0 });
+    expect(await row("SELECT count(*) AS n FROM comments WHERE body_markdown LIKE '%leaver commented%'")).toEqual({ n: 0 });
+    expect(await row('SELECT count(*) AS n FROM authors WHERE user_id IS NOT NULL')).toEqual({ n: 0 });
+    expect(await row('SELECT been_there_count AS n, comment_count AS c FROM stories WHERE id = ?', elsewhere.id)).toEqual({ n: 0, c: 0 });
+    expect(await row("SELECT count(*) AS n FROM stories_fts WHERE stories_fts MATCH 'leaver'")).toEqual({ n: 0 });
     expect(await validateSessionToken(t.db, session.token)).toBeNull();
   });
 
   it('with content kept leaves the stories and comments up with no author, and removes the rest', async () => {
     const { user, author, story, comment, session } = await accountWithContent();
     await deleteAccount(t.db, user.id, { keepContent: true });
-    expect(row('SELECT author_id, title FROM stories WHERE id = ?', story.id)).toEqual({ author_id: null, title: 'The leaver wrote this story' });
-    expect(row('SELECT author_id, state FROM comments WHERE id = ?', comment.id)).toEqual({ author_id: null, state: 'visible' });
-    expect(row('SELECT count(*) AS n FROM authors WHERE id = ?', author.id)).toEqual({ n: 0 });
-    expect(row('SELECT count(*) AS n FROM users')).toEqual({ n: 0 });
-    expect(row('SELECT count(*) AS n FROM story_reactions')).toEqual({ n: 0 });
+    expect(await row('SELECT author_id, title FROM stories WHERE id = ?', story.id)).toEqual({ author_id: null, title: 'The leaver wrote this story' });
+    expect(await row('SELECT author_id, state FROM comments WHERE id = ?', comment.id)).toEqual({ author_id: null, state: 'visible' });
+    expect(await row('SELECT count(*) AS n FROM authors WHERE id = ?', author.id)).toEqual({ n: 0 });
+    expect(await row('SELECT count(*) AS n FROM users')).toEqual({ n: 0 });
+    expect(await row('SELECT count(*) AS n FROM story_reactions')).toEqual({ n: 0 });
     expect(await validateSessionToken(t.db, session.token)).toBeNull();
   });
 });

@@ -171,8 +171,8 @@ describe('where sqld differs from the default better-sqlite3 connection', () => 
 
 describe('moving an existing default-mode database to a sqld primary', () => {
   it('starts a primary from the file with every story searchable, migrations up to date, and a replica receiving it all', async () => {
-    const { createTestDb } = await import('../helpers/db');
-    const source = await createTestDb({ seedDemo: true });
+    const { createSqliteTestDb } = await import('../helpers/db');
+    const source = await createSqliteTestDb({ seedDemo: true });
     const titles = (source.sqlite.prepare('SELECT title FROM stories ORDER BY id').all() as { title: string }[]).map((row) => row.title);
     const indexed = (source.sqlite.prepare('SELECT count(*) AS n FROM stories_fts').get() as { n: number }).n;
     // The source stays open (and not checkpointed) while it is copied, as on a running site.

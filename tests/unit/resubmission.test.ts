@@ -92,7 +92,7 @@ describe('comment form tokens', () => {
     const { id } = await addComment(t.db, { storyId: story.id, parentId: null, body: 'Words to take back.', actor: actor(await newAuthor(t.db)), submission });
     await addComment(t.db, { storyId: story.id, parentId: id, body: 'A reply keeps the place.', actor: actor(await newAuthor(t.db)) });
     await removeComment(t.db, id);
-    const row = t.sqlite.prepare('SELECT state, body_markdown AS body, submission_hash AS hash FROM comments WHERE id = ?').get(id);
+    const row = await t.row('SELECT state, body_markdown AS body, submission_hash AS hash FROM comments WHERE id = ?', id);
     expect(row).toEqual({ state: 'deleted', body: '', hash: null });
   });
 

@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../helpers/db';
+import { createSqliteTestDb, type TestDb } from '../helpers/db';
 import { startSqld, type TestSqld } from '../helpers/sqld';
 import { openLibsqlDatabase, type Db } from '../../src/server/db';
 import { closeDatabase, driverOf, inTransaction, write } from '../../src/server/transaction';
@@ -19,7 +19,7 @@ const drivers: { name: string; open: () => Promise<{ db: Db; close: () => Promis
   {
     name: 'better-sqlite3',
     open: async () => {
-      const t: TestDb = await createTestDb();
+      const t: TestDb = await createSqliteTestDb({});
       return { db: t.db, close: async () => t.cleanup() };
     },
   },

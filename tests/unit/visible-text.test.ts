@@ -79,6 +79,6 @@ describe('report reasons', () => {
     expect(error).toBeInstanceOf(ServiceError);
     expect((error as ServiceError).field).toBe('reason');
     expect((error as ServiceError).message).toMatch(/^The reason contains only invisible characters/);
-    expect(t.sqlite.prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
+    expect(await t.row('SELECT count(*) AS n FROM reports')).toEqual({ n: 0 });
   });
 });
