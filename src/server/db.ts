@@ -118,10 +118,10 @@ const MIGRATION_RETRY_MS = 1_000;
 export async function openLibsqlDatabase(config: Extract<DatabaseConfig, { driver: 'libsql' }>, options: OpenOptions = {}): Promise<Db> {
   const primary = createClient({ url: config.url, authToken: config.authToken });
   try {
-    const primaryDb = drizzleLibsql(primary, { schema });
+    const migrator = drizzleLibsql(primary, { schema });
     for (let attempt = 1; ; attempt++) {
       try {
-        await migrateLibsql(primaryDb, { migrationsFolder: findMigrationsFolder() });
+        await migrateLibsql(migrator, { migrationsFolder: findMigrationsFolder() });
         break;
       } catch (error) {
         if (attempt >= MIGRATION_RETRIES) throw error;
@@ -132,15 +132,16 @@ export async function openLibsqlDatabase(config: Extract<DatabaseConfig, { drive
     primary.close();
     throw error;
   }
+  const primaryDb = drizzleLibsql(primary, { schema }) as unknown as Db;
+  registerLibsql(primaryDb, primary);
   if (config.replica) {
     // Reference data and demo content go straight to the primary (a write through a replica costs a
     // round trip more per statement); the replica then receives them in its first sync.
-    const primaryDb = drizzleLibsql(primary, { schema }) as unknown as Db;
-    registerLibsql(primaryDb, primary);
     try {
       seededCount.set(config, await prepareContent(primaryDb, options));
-    } finally {
+    } catch (error) {
       primary.close();
+      throw error;
     }
   }
   let db: Db;
@@ -155,12 +156,17 @@ export async function openLibsqlDatabase(config: Extract<DatabaseConfig, { drive
     await client.sync();
     db = drizzleLibsql(client, { schema }) as unknown as Db;
     // readYourWrites (on by default) already shows a write to its writer; a sync brings the rest with it.
-    registerLibsql(db, client, async () => {
-      await client.sync().catch(() => undefined);
-    });
+    // The primary stays open beside the replica for the reads that must not lag (readPrimary).
+    registerLibsql(
+      db,
+      client,
+      async () => {
+        await client.sync().catch(() => undefined);
+      },
+      { client: primary, db: primaryDb },
+    );
   } else {
-    db = drizzleLibsql(primary, { schema }) as unknown as Db;
-    registerLibsql(db, primary);
+    db = primaryDb;
     seededCount.set(config, await prepareContent(db, options));
   }
   return db;

@@ -40,7 +40,14 @@ type Connections =
       writerDb: Db;
       lock: FifoLock;
     }
-  | { driver: 'libsql'; client: Client; db: Db; afterWrite: (() => Promise<void>) | undefined };
+  | {
+      driver: 'libsql';
+      client: Client;
+      db: Db;
+      afterWrite: (() => Promise<void>) | undefined;
+      /** With an embedded replica: the primary itself, for the few reads that must not lag. */
+      primary: { client: Client; db: Db } | undefined;
+    };
 
 interface OpenWrite {
   connections: Connections;
@@ -69,9 +76,21 @@ export function registerSqlite(readerDb: Db, reader: Database.Database, writerDb
   connectionsOf.set(writerDb, connections);
 }
 
-/** `afterWrite` runs after each committed write (an embedded replica syncs, so its writer reads it at once). */
-export function registerLibsql(db: Db, client: Client, afterWrite?: () => Promise<void>): void {
-  connectionsOf.set(db, { driver: 'libsql', client, db, afterWrite });
+/**
+ * `afterWrite` runs after each committed write (an embedded replica syncs, so its writer reads it at
+ * once); `primary` is the primary behind a replica, for reads that must not lag (see readPrimary).
+ */
+export function registerLibsql(db: Db, client: Client, afterWrite?: () => Promise<void>, primary?: { client: Client; db: Db }): void {
+  connectionsOf.set(db, { driver: 'libsql', client, db, afterWrite, primary });
+}
+
+/**
+ * The database to read when a replica's answer may be behind another server's write (a session
+ * created a moment ago on another server): the primary behind an embedded replica, else `db` itself.
+ */
+export function readPrimary(db: Db): Db {
+  const connections = connectionsFor(db);
+  return connections.driver === 'libsql' && connections.primary ? connections.primary.db : db;
 }
 
 function connectionsFor(db: Db): Connections {
@@ -273,6 +292,7 @@ export function closeDatabase(db: Db): void {
   const connections = connectionsFor(db);
   if (connections.driver === 'libsql') {
     connections.client.close();
+    connections.primary?.client.close();
     return;
   }
   const { reader, writer } = connections;

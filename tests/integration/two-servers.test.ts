@@ -73,10 +73,22 @@ describe('two app servers on one libSQL primary', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('keeps a person logged in on B right after they registered on A', async () => {
+    const person = new Browser(a.origin);
+    expect((await person.post('/register', { username: 'moves_between_servers', password: PASSWORD })).status).toBe(303);
+    const onB = new Browser(b.origin);
+    onB.cookies = new Map(person.cookies);
+    const me = await onB.get('/me');
+    expect(me.status).toBe(200);
+    expect(await me.text()).toContain('moves_between_servers');
+  });
+
   it('hides the story on A when a moderator hides it on B', async () => {
     const moderator = new Browser(b.origin);
     expect((await moderator.post('/register', { username: 'two_server_mod', password: PASSWORD })).status).toBe(303);
     setUserRole(b, 'two_server_mod', 'moderator');
+    // The role is written on the primary; B's replica has it within a sync interval.
+    await within(3_000, async () => (await moderator.get('/mod')).status === 200);
     const id = storyPath.match(/^\/stories\/(\d+)-/)![1];
     const hidden = await moderator.post('/mod', { targetType: 'story', targetId: id, decision: 'hide', note: 'checking both servers' });
     expect(hidden.status).toBe(303);

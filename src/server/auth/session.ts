@@ -6,7 +6,7 @@ import type { APIContext, AstroCookies } from 'astro';
 import { luciaFor, SESSION_SLIDING_DAYS } from './lucia';
 import { randomToken, sha256Hex, looksLikeToken } from '../crypto';
 import { getDb } from '../db';
-import { rowsChanged, write, writeUnlessBusy, type Db } from '../transaction';
+import { readPrimary, rowsChanged, write, writeUnlessBusy, type Db } from '../transaction';
 import { isDatabaseBusy } from '../errors';
 import { authSessions, users } from '../../../db/schema';
 import { eq, or, lte } from 'drizzle-orm';
@@ -35,10 +35,12 @@ export async function createAuthSession(db: Db, userId: string, now = Date.now()
 export async function validateSessionToken(db: Db, token: string, now = Date.now()): Promise<ValidatedSession | null> {
   if (!looksLikeToken(token)) return null;
   // Most requests only read: a session is written only when it is about to be extended or is over.
-  const read = await readSessionToken(db, token, now);
+  // Behind an embedded replica a session created a moment ago on another server may not have
+  // arrived yet: ask the primary before treating the person as logged out.
+  const read = (await readSessionToken(db, token, now)) ?? (await readSessionToken(readPrimary(db), token, now));
   const halfLife = (SESSION_SLIDING_DAYS * 24 * 60 * 60 * 1000) / 2;
   if (read && read.session.expiresAt.getTime() - now > halfLife) return read;
-  return write(db, (w) => validateAndRefresh(w, token, now));
+  return write(readPrimary(db), (w) => validateAndRefresh(w, token, now));
 }
 
 async function validateAndRefresh(db: Db, token: string, now: number): Promise<ValidatedSession | null> {
