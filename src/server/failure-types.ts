@@ -1,7 +1,7 @@
 /** Failure types (tags): the taxonomy readers browse by. */
 import { asc, eq, sql } from 'drizzle-orm';
 import { failureTypes } from '../../db/schema';
-import { inTransaction, write, type Db } from './transaction';
+import type { Db } from './transaction';
 
 export interface FailureTypeSummary {
   id: number;

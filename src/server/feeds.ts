@@ -1,7 +1,7 @@
 /** RSS feeds (through @astrojs/rss) and the sitemap: only what readers can see right now. */
 import rss from '@astrojs/rss';
 import { sql } from 'drizzle-orm';
-import { inTransaction, write, type Db } from './transaction';
+import type { Db } from './transaction';
 import { listFeed } from './stories';
 import { listFailureTypeChoices } from './failure-types';
 import { markdownExcerpt } from './markdown';

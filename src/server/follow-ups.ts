@@ -4,7 +4,7 @@
  */
 import { asc, eq, sql } from 'drizzle-orm';
 import { stories, storyFollowUps } from '../../db/schema';
-import { firstRow, inTransaction, write, type Db } from './transaction';
+import { firstRow, inTransaction, type Db } from './transaction';
 import { ServiceError } from './errors';
 import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
 import { LIMITS } from '../lib/limits';

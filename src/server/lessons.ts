@@ -1,6 +1,6 @@
 /** Lessons browsed by failure type, most "helpful" first, each linked to its story. */
 import { sql } from 'drizzle-orm';
-import { inTransaction, write, type Db } from './transaction';
+import type { Db } from './transaction';
 import { LIMITS } from '../lib/limits';
 import { encodeCursor, type Cursor } from '../lib/cursor';
 import { storyPath } from '../lib/slug';

@@ -1,6 +1,6 @@
 /** The "you're not alone" evidence: similar stories and how stories like yours ended. */
 import { sql } from 'drizzle-orm';
-import { firstRow, inTransaction, write, type Db } from './transaction';
+import { firstRow, type Db } from './transaction';
 import { hydrateCards, type StoryCard } from './stories';
 import { KEPT_JOB_OUTCOMES, OUTCOME, type Outcome } from '../lib/facts';
 import { evidenceSentence, groupPhrase, type EvidenceCounts } from '../lib/evidence';

@@ -5,7 +5,7 @@
  */
 import rss from '@astrojs/rss';
 import { sql } from 'drizzle-orm';
-import { firstRow, inTransaction, write, type Db } from './transaction';
+import { firstRow, write, type Db } from './transaction';
 import { hashAuthorKey } from './authors';
 import { looksLikeToken } from './crypto';
 import { markdownExcerpt } from './markdown';

@@ -3,7 +3,7 @@
  * never reaches MATCH as syntax: parseSearchQuery quotes every term first.
  */
 import { sql } from 'drizzle-orm';
-import { firstRow, inTransaction, write, type Db } from './transaction';
+import { firstRow, type Db } from './transaction';
 import { parseSearchQuery } from '../lib/search-query';
 import { storyPath } from '../lib/slug';
 import { ENDED_WELL_OUTCOMES } from '../lib/facts';

@@ -2,7 +2,7 @@
  * The home page's headline numbers ("N engineers… M kept their job"). Counting every story on each
  * visit costs ~10 ms at 50,000 stories, so the figures are kept for a minute per database.
  */
-import { inTransaction, write, type Db } from './transaction';
+import type { Db } from './transaction';
 import { countVisibleStories } from './stories';
 import { outcomeSummary, type OutcomeSummary } from './not-alone';
 

@@ -1,5 +1,5 @@
 /** The public JSON view of a story: exactly what its page shows, never an author or a key. */
-import { inTransaction, write, type Db } from './transaction';
+import type { Db } from './transaction';
 import { getStoryById } from './stories';
 import { listThread } from './comments';
 import { isoDate, publicEditedAt } from '../lib/dates';
