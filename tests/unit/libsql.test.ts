@@ -195,5 +195,5 @@ describe('moving an existing default-mode database to a sqld primary', () => {
       await moved.stop();
       source.cleanup();
     }
-  });
+  }, 120_000);
 });
