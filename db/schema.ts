@@ -276,3 +276,13 @@ export const rateLimitBuckets = sqliteTable('rate_limit_buckets', {
   /** When this key's debt has fully drained (Unix ms, may be fractional). */
   paidUpAt: real('paid_up_at').notNull(),
 });
+
+/**
+ * One row (id 1) whose version goes up with every write that can change a public page (triggers in
+ * migration "site_version_triggers"). Page caches in any process serve a page only while the version
+ * it was rendered at is still current, so a write is seen by the very next reader.
+ */
+export const siteVersion = sqliteTable('site_version', {
+  id: integer('id').primaryKey(),
+  version: integer('version').notNull().default(0),
+});

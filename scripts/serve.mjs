@@ -7,14 +7,19 @@
 //   see scripts/lib/request-origin.mjs;
 // - headers for the static files the node adapter sends before any middleware (HSTS, CSP, nosniff);
 // - clear one-line errors at start (port taken, database unusable) and a clean database close on
-//   SIGTERM/SIGINT, so no deleted text stays behind in the write-ahead log.
+//   SIGTERM/SIGINT, so no deleted text stays behind in the write-ahead log;
+// - the page cache that answers anonymous readers before Astro runs (scripts/page-cache.mjs) and
+//   WORKERS=N processes on one port (scripts/workers.mjs).
 //
 // The server migrates the database (and fills an empty one with demo stories) when it opens it;
 // we open it straight away through /healthz so the first visitor does not wait for that.
 import { existsSync } from 'node:fs';
 import http from 'node:http';
+import cluster from 'node:cluster';
 import { readSiteSettings, applyRequestOrigin, describeAddresses, SettingError } from './lib/request-origin.mjs';
 import { applyBaselineHeaders, staticPathPrefixes } from './lib/response-headers.mjs';
+import { createPageCache } from './page-cache.mjs';
+import { runWorkers } from './workers.mjs';
 
 // Process events shared with src/server/db.ts (the database lives inside the Astro bundle).
 const DATABASE_OPENED = 'rite-of-passage:database-opened';
@@ -51,6 +56,13 @@ try {
   throw error;
 }
 
+const workerCount = Math.max(1, Number.parseInt(process.env.WORKERS ?? '1', 10) || 1);
+if (workerCount > 1 && cluster.isPrimary) {
+  // This process only supervises; the workers run the rest of this file. Never settles on purpose.
+  runWorkers(workerCount);
+  await new Promise(() => {});
+}
+
 // A page that fails to render is logged with its URL; for /manage/{token} that would write a private
 // token into the log. Logs keep the path shape and lose the token.
 const MANAGE_TOKEN = /\/manage\/[A-Za-z0-9_-]{20,}/g;
@@ -69,11 +81,31 @@ process.once(DATABASE_FAILED, ({ path, reason }) =>
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const { handler } = await import('../dist/server/entry.mjs');
 const staticPrefixes = staticPathPrefixes();
+const localDatabase = localDatabaseFile();
+const pageCache = createPageCache({
+  databasePath: localDatabase ?? '',
+  enabled: process.env.PAGE_CACHE !== 'off' && localDatabase !== null,
+  maxBytes: Number(process.env.PAGE_CACHE_MB ?? 64) * 1024 * 1024,
+  purgeUrls: (process.env.CACHE_PURGE_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean),
+});
+
+/**
+ * The SQLite file this server reads the site version from (for the page cache): the database in the
+ * default mode, the server's own embedded replica on libSQL (it receives every server's version
+ * bumps), none with a libSQL URL and no replica (then pages are not cached here).
+ */
+function localDatabaseFile() {
+  const url = process.env.DATABASE_URL?.trim();
+  const path = process.env.DATABASE_PATH?.trim() || 'data/rite-of-passage.db';
+  if (!url) return path;
+  if (url.startsWith('file:')) return decodeURIComponent(url.slice('file:'.length).replace(/^\/\/(?=\/)/, '')) || path;
+  return process.env.DATABASE_REPLICA_PATH?.trim() || null;
+}
 
 function handleRequest(req, res) {
   const { protocol } = applyRequestOrigin(req, settings);
   applyBaselineHeaders(res, (req.url ?? '/').split('?')[0], protocol, staticPrefixes);
-  handler(req, res);
+  pageCache.handle(req, res, () => handler(req, res));
 }
 
 function createSiteServer() {
@@ -138,4 +170,5 @@ server.listen(port, host, async () => {
   await openDatabaseNow(base);
   console.log(`Rite of Passage is ready at ${base}`);
   for (const line of [...describeAddresses(settings), describeDatabase(database)]) console.log(`  ${line}`);
+  process.send?.('ready');
 });

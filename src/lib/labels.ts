@@ -9,9 +9,12 @@ export const impactLabel = lookup(IMPACT);
 export const detectionLabel = lookup(DETECTION);
 export const outcomeLabel = lookup(OUTCOME);
 
+// Made once: toLocaleString builds a new formatter on every call, and cards call this often.
+const COUNT_FORMAT = new Intl.NumberFormat('en');
+
 /** Plural helper: "1 comment", "3 comments". */
 export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
+  return `${COUNT_FORMAT.format(count)} ${count === 1 ? one : many}`;
 }
 
 /** A same-site path to return to after a POST; anything else falls back (no open redirects). */

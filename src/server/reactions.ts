@@ -5,6 +5,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { lessonVotes, lessons, stories, storyReactions } from '../../db/schema';
 import { inTransaction, rowsChanged, type Db } from './transaction';
+import { preparedAll } from './statements';
 import { ServiceError } from './errors';
 
 export interface ToggleResult {
@@ -102,10 +103,11 @@ export async function reactionsOf(db: Db, storyId: number, authorId: number | nu
 /** Which of these stories this author said "been there" to (for feed cards), in one query. */
 export async function beenThereAmong(db: Db, storyIds: number[], authorId: number | null): Promise<Set<number>> {
   if (authorId === null || storyIds.length === 0) return new Set();
-  const rows = await db
-    .select({ storyId: storyReactions.storyId })
-    .from(storyReactions)
-    .where(and(inArray(storyReactions.storyId, storyIds), eq(storyReactions.authorId, authorId)))
-    .all();
+  const rows = await preparedAll<{ storyId: number }>(
+    db,
+    'SELECT story_id AS storyId FROM story_reactions WHERE author_id = ? AND story_id IN (SELECT value FROM json_each(?))',
+    authorId,
+    JSON.stringify(storyIds),
+  );
   return new Set(rows.map((row) => row.storyId));
 }

@@ -74,27 +74,35 @@ export async function searchAll(db: Db, rawQuery: string, options: { tag?: strin
     : sql``;
   const visible = sql`s.state = 'visible' AND s.published_at <= ${now} ${tagFilter}`;
   const match = parsed.match;
-  const rows = await db.all<HitRow>(sql`
-    SELECT * FROM (
+  // Stories first, then lessons, then comments, each ranked by bm25 (scores from three indexes
+  // are not comparable: a short lesson always beats a long story). One query per kind, asked only
+  // while places are left: one query over all three had SQLite score and snippet every match of
+  // every kind before keeping 50 (1–2 s for a common word at 100,000 stories).
+  const kinds = [
+    (limit: number) => db.all<HitRow>(sql`
       SELECT 'story' AS kind, s.id AS storyId, s.slug AS storySlug, s.title AS storyTitle, s.id AS itemId,
         snippet(stories_fts, -1, ${OPEN}, ${CLOSE}, '…', 28) AS snippet, bm25(stories_fts, 8.0, 1.0) AS rank
       FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid
       WHERE stories_fts MATCH ${match} AND ${visible}
-      UNION ALL
-      SELECT 'lesson', s.id, s.slug, s.title, l.id,
-        snippet(lessons_fts, 0, ${OPEN}, ${CLOSE}, '…', 28), bm25(lessons_fts)
+      ORDER BY rank LIMIT ${limit}`),
+    (limit: number) => db.all<HitRow>(sql`
+      SELECT 'lesson' AS kind, s.id AS storyId, s.slug AS storySlug, s.title AS storyTitle, l.id AS itemId,
+        snippet(lessons_fts, 0, ${OPEN}, ${CLOSE}, '…', 28) AS snippet, bm25(lessons_fts) AS rank
       FROM lessons_fts JOIN lessons l ON l.id = lessons_fts.rowid JOIN stories s ON s.id = l.story_id
       WHERE lessons_fts MATCH ${match} AND ${visible}
-      UNION ALL
-      SELECT 'comment', s.id, s.slug, s.title, c.id,
-        snippet(comments_fts, 0, ${OPEN}, ${CLOSE}, '…', 28), bm25(comments_fts)
+      ORDER BY rank LIMIT ${limit}`),
+    (limit: number) => db.all<HitRow>(sql`
+      SELECT 'comment' AS kind, s.id AS storyId, s.slug AS storySlug, s.title AS storyTitle, c.id AS itemId,
+        snippet(comments_fts, 0, ${OPEN}, ${CLOSE}, '…', 28) AS snippet, bm25(comments_fts) AS rank
       FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid JOIN stories s ON s.id = c.story_id
       WHERE comments_fts MATCH ${match} AND c.state = 'visible' AND ${visible}
-    )
-    -- bm25 scores from three indexes are not comparable (a short lesson always beats a long story),
-    -- so stories come first, then lessons, then comments, each ranked by bm25.
-    ORDER BY CASE kind WHEN 'story' THEN 0 WHEN 'lesson' THEN 1 ELSE 2 END, rank
-    LIMIT ${SEARCH_RESULT_LIMIT}`);
+      ORDER BY rank LIMIT ${limit}`),
+  ];
+  const rows: HitRow[] = [];
+  for (const query of kinds) {
+    if (rows.length >= SEARCH_RESULT_LIMIT) break;
+    rows.push(...(await query(SEARCH_RESULT_LIMIT - rows.length)));
+  }
   const hits = rows.map((row) => {
     const base = storyPath({ id: row.storyId, slug: row.storySlug });
     return {

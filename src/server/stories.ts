@@ -21,6 +21,7 @@ import { publicTime } from '../lib/dates';
 import { getServerSecret } from './secret';
 import { slugify, storyPath } from '../lib/slug';
 import { LIMITS } from '../lib/limits';
+import { preparedAll } from './statements';
 import { contentNotesToMask, maskToContentNotes, type ContentNote } from '../lib/facts';
 import type { CreateStoryInput } from '../lib/story-input';
 import { encodeCursor, type Cursor } from '../lib/cursor';
@@ -385,13 +386,14 @@ export async function getStoryById(db: Db, id: number, options: ReadOptions = {}
 export async function tagsForStories(db: Db, storyIds: number[]): Promise<Map<number, TagRef[]>> {
   const byStory = new Map<number, TagRef[]>();
   if (storyIds.length === 0) return byStory;
-  const rows = await db
-    .select({ storyId: storyFailureTypes.storyId, slug: failureTypes.slug, name: failureTypes.name })
-    .from(storyFailureTypes)
-    .innerJoin(failureTypes, eq(failureTypes.id, storyFailureTypes.failureTypeId))
-    .where(inArray(storyFailureTypes.storyId, storyIds))
-    .orderBy(asc(failureTypes.id))
-    .all();
+  // One prepared statement for any number of ids: the list travels as JSON.
+  const rows = await preparedAll<{ storyId: number; slug: string; name: string }>(
+    db,
+    `SELECT sft.story_id AS storyId, f.slug AS slug, f.name AS name
+     FROM story_failure_types sft JOIN failure_types f ON f.id = sft.failure_type_id
+     WHERE sft.story_id IN (SELECT value FROM json_each(?)) ORDER BY f.id`,
+    JSON.stringify(storyIds),
+  );
   for (const row of rows) {
     const list = byStory.get(row.storyId) ?? [];
     list.push({ slug: row.slug, name: row.name });
@@ -404,12 +406,12 @@ export async function tagsForStories(db: Db, storyIds: number[]): Promise<Map<nu
 async function topLessonsForStories(db: Db, storyIds: number[]): Promise<Map<number, StoryCard['topLesson']>> {
   const byStory = new Map<number, StoryCard['topLesson']>();
   if (storyIds.length === 0) return byStory;
-  const rows = await db
-    .select({ storyId: lessons.storyId, id: lessons.id, text: lessons.text, helpfulCount: lessons.helpfulCount })
-    .from(lessons)
-    .where(inArray(lessons.storyId, storyIds))
-    .orderBy(asc(lessons.storyId), desc(lessons.helpfulCount), asc(lessons.position))
-    .all();
+  const rows = await preparedAll<{ storyId: number; id: number; text: string; helpfulCount: number }>(
+    db,
+    `SELECT story_id AS storyId, id, text, helpful_count AS helpfulCount FROM lessons
+     WHERE story_id IN (SELECT value FROM json_each(?)) ORDER BY story_id, helpful_count DESC, position`,
+    JSON.stringify(storyIds),
+  );
   for (const row of rows) {
     if (!byStory.has(row.storyId)) byStory.set(row.storyId, { id: row.id, text: row.text, helpfulCount: row.helpfulCount });
   }
@@ -515,7 +517,21 @@ export async function listFeed(db: Db, query: FeedQuery = {}): Promise<FeedPage>
         sql`${stories.id} IN (SELECT story_id FROM story_failure_types WHERE failure_type_id = ${query.failureTypeId})`,
       );
     }
-    if (order === 'new') {
+    if (order === 'new' && query.failureTypeId === undefined && !query.experience && !query.outcomes?.length) {
+      // The front page and its older pages: the hottest query, prepared once.
+      const bound = !cursor || cursor.key > now ? { key: now, id: Number.MAX_SAFE_INTEGER } : cursor;
+      rows = await preparedAll<CardRow>(
+        db,
+        `SELECT id, slug, title, experience, outcome, content_notes AS contentNotes, been_there_count AS beenThereCount,
+           comment_count AS commentCount, published_at AS publishedAt, followed_up_at AS followedUpAt
+         FROM stories WHERE state = 'visible' AND (content_notes & ?) = 0 AND (published_at, id) < (?, ?)
+         ORDER BY published_at DESC, id DESC LIMIT ?`,
+        query.hideContentNotesMask ?? 0,
+        bound.key,
+        bound.id,
+        limit + 1,
+      );
+    } else if (order === 'new') {
       conditions.push(newerThanBound(stories.publishedAt, stories.id, cursor, now));
       rows = await db
         .select(cardColumns)

@@ -105,6 +105,16 @@ export function driverOf(db: Db): 'better-sqlite3' | 'libsql' {
   return connectionsFor(db).driver;
 }
 
+/**
+ * The raw better-sqlite3 connection this handle reads on (the writer inside a write or
+ * transaction, else the reader), or null on libSQL: for statements prepared once and kept.
+ */
+export function sqliteConnectionOf(db: Db): Database.Database | null {
+  const connections = connectionsFor(db);
+  if (connections.driver !== 'better-sqlite3') return null;
+  return db === connections.writerDb ? connections.writer : connections.reader;
+}
+
 /** The raw better-sqlite3 reader connection, or null on libSQL (tests watch the statements it runs). */
 export function sqliteReaderOf(db: Db): Database.Database | null {
   const connections = connectionsFor(db);

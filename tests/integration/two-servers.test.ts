@@ -83,7 +83,11 @@ describe('two app servers on one libSQL primary', () => {
     expect(await me.text()).toContain('moves_between_servers');
   });
 
-  it('hides the story on A when a moderator hides it on B', async () => {
+  it('hides the story on A when a moderator hides it on B, even from A’s page cache', async () => {
+    // A's page cache reads the site version from A's replica, so a write on B empties it there too.
+    const reader = new Browser(a.origin);
+    expect((await reader.get(storyPath)).status).toBe(200);
+    expect((await reader.get(storyPath)).headers.get('x-cache')).toBe('HIT');
     const moderator = new Browser(b.origin);
     expect((await moderator.post('/register', { username: 'two_server_mod', password: PASSWORD })).status).toBe(303);
     setUserRole(b, 'two_server_mod', 'moderator');
@@ -92,7 +96,6 @@ describe('two app servers on one libSQL primary', () => {
     const id = storyPath.match(/^\/stories\/(\d+)-/)![1];
     const hidden = await moderator.post('/mod', { targetType: 'story', targetId: id, decision: 'hide', note: 'checking both servers' });
     expect(hidden.status).toBe(303);
-    const reader = new Browser(a.origin);
     await within(3_000, async () => (await reader.get(storyPath)).status === 404);
   });
 });

@@ -1,0 +1,231 @@
+/** The page cache module by itself: what it refuses to store, how it bounds memory, which keys a write purges. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSqliteTestDb, type TestDb } from '../helpers/db';
+import { makeStory } from '../helpers/factories';
+import { createPageCache, cookieVariant, chooseEncoding, pageKeys } from '../../scripts/page-cache.mjs';
+
+type Render = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+let testDb: TestDb;
+let server: http.Server;
+let origin: string;
+let renders: number;
+let render: Render;
+let cache: { handle: (req: unknown, res: unknown, next: () => void) => void; close: () => void; stats: () => { entries: number; bytes: number } };
+
+async function start(options: Record<string, unknown> = {}) {
+  cache = createPageCache({ databasePath: testDb.path, clientDir: '/nonexistent', ...options });
+  server = http.createServer((req, res) =>
+    cache.handle(req, res, () => {
+      renders++;
+      render(req, res);
+    }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+beforeEach(async () => {
+  // The page cache reads the site version from the SQLite file itself: always the default mode here.
+  testDb = await createSqliteTestDb({});
+  renders = 0;
+  render = (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<p>page ${renders}</p>`);
+  };
+});
+afterEach(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  cache?.close();
+  testDb.cleanup();
+});
+
+describe('the page cache', () => {
+  it('stores a page and serves it without rendering again until a write bumps the site version', async () => {
+    await start();
+    expect(await (await fetch(`${origin}/`)).text()).toBe('<p>page 1</p>');
+    const hit = await fetch(`${origin}/`);
+    expect(hit.headers.get('x-cache')).toBe('HIT');
+    expect(await hit.text()).toBe('<p>page 1</p>');
+    await makeStory(testDb.db, { title: 'A write from another connection' });
+    const miss = await fetch(`${origin}/`);
+    expect(miss.headers.get('x-cache')).toBe('MISS');
+    expect(await miss.text()).toBe('<p>page 2</p>');
+    expect(renders).toBe(2);
+  });
+
+  it('never stores a response that sets a cookie, and never replays a cookie', async () => {
+    render = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': ['rop_author=secret; HttpOnly'] });
+      res.end('hello');
+    };
+    await start();
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${origin}/`);
+      expect(response.headers.get('x-cache')).toBeNull();
+      expect(response.headers.get('cache-control')).toBe('private, no-store');
+    }
+    expect(renders).toBe(3);
+  });
+
+  it('never stores redirects, errors, pages that forbid storing, or personal paths', async () => {
+    render = (req, res) => {
+      if (req.url === '/redirect') res.writeHead(303, { location: '/' });
+      else if (req.url === '/broken') res.writeHead(500, { 'content-type': 'text/html' });
+      else res.writeHead(200, { 'content-type': 'text/html', ...(req.url === '/nostore' ? { 'cache-control': 'no-store' } : {}) });
+      res.end('x');
+    };
+    await start();
+    for (const path of ['/redirect', '/broken', '/nostore', '/me', '/mod', '/manage/abc', '/login', '/register', '/new']) {
+      await fetch(`${origin}${path}`, { redirect: 'manual' });
+      await fetch(`${origin}${path}`, { redirect: 'manual' });
+    }
+    expect(renders).toBe(18);
+    expect(cache.stats().entries).toBe(0);
+  });
+
+  it('keeps memory within its bound by dropping the least recently used pages', async () => {
+    render = (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('x'.repeat(10_000) + req.url);
+    };
+    await start({ maxBytes: 100_000 });
+    for (let i = 0; i < 50; i++) await (await fetch(`${origin}/page-${i}`)).text();
+    const { entries, bytes } = cache.stats();
+    expect(bytes).toBeLessThanOrEqual(100_000);
+    expect(entries).toBeGreaterThan(3);
+    expect((await fetch(`${origin}/page-49`)).headers.get('x-cache')).toBe('HIT');
+    expect((await fetch(`${origin}/page-0`)).headers.get('x-cache')).toBe('MISS');
+  });
+
+  it('names the story, the feed and the story’s tags for outer caches to purge after a write on a story', async () => {
+    const story = await makeStory(testDb.db, { title: 'A story that receives a comment', tags: ['cache'] });
+    render = async (req, res) => {
+      if (req.method === 'POST') await makeStory(testDb.db, { title: 'Any write bumps the version' });
+      res.writeHead(303, { location: '/' });
+      res.end();
+    };
+    await start();
+    const response = await fetch(`${origin}/stories/${story.id}-a-story`, { method: 'POST', redirect: 'manual' });
+    expect(response.headers.get('xkey-purge')!.split(' ').sort()).toEqual([`story-${story.id}`, 'feed', 'tag-cache'].sort());
+    const elsewhere = await fetch(`${origin}/mod`, { method: 'POST', redirect: 'manual' });
+    expect(elsewhere.headers.get('xkey-purge')).toBe('site');
+  });
+
+  it('sends PURGE with the keys to each CACHE_PURGE_URLS address after a write, and nothing after a read', async () => {
+    const received: { method?: string; keys?: string }[] = [];
+    let heard: () => void = () => {};
+    const purger = http.createServer((req, res) => {
+      received.push({ method: req.method, keys: req.headers['xkey-purge'] as string });
+      res.end('ok');
+      heard();
+    });
+    await new Promise<void>((resolve) => purger.listen(0, '127.0.0.1', resolve));
+    const purgeUrl = `http://127.0.0.1:${(purger.address() as AddressInfo).port}/`;
+    render = async (req, res) => {
+      if (req.method === 'POST') await makeStory(testDb.db, { title: 'A write' });
+      res.writeHead(req.method === 'POST' ? 303 : 200, { 'content-type': 'text/html', location: '/' });
+      res.end();
+    };
+    await start({ purgeUrls: [purgeUrl] });
+    await fetch(`${origin}/`);
+    const arrived = new Promise<void>((resolve) => (heard = resolve));
+    await fetch(`${origin}/new`, { method: 'POST', redirect: 'manual' });
+    await arrived;
+    await new Promise((resolve) => purger.close(resolve));
+    expect(received).toEqual([{ method: 'PURGE', keys: 'site' }]);
+  });
+});
+
+describe('page cache helpers', () => {
+  it('treats no cookie and the preference cookie alone as cacheable, anything else as personal', () => {
+    expect(cookieVariant(undefined)).toBe('');
+    expect(cookieVariant('')).toBe('');
+    expect(cookieVariant('rop_hide_notes=4')).toBe('notes=4');
+    expect(cookieVariant('rop_hide_notes=4; session=abc')).toBeNull();
+    expect(cookieVariant('rop_author=abc')).toBeNull();
+    expect(cookieVariant('session=abc')).toBeNull();
+    expect(cookieVariant('rop_hide_notes=<script>')).toBeNull();
+  });
+
+  it('picks brotli, then gzip, honouring q=0', () => {
+    expect(chooseEncoding('gzip, deflate, br')).toBe('br');
+    expect(chooseEncoding('gzip')).toBe('gzip');
+    expect(chooseEncoding('br;q=0, gzip')).toBe('gzip');
+    expect(chooseEncoding('')).toBe('identity');
+    expect(chooseEncoding(undefined)).toBe('identity');
+  });
+
+  it('labels pages with surrogate keys for what they show', () => {
+    expect(pageKeys('/')).toEqual(['site', 'feed']);
+    expect(pageKeys('/stories/12-a-slug', ['database'])).toEqual(['site', 'story-12', 'tag-database']);
+    expect(pageKeys('/tags/database')).toEqual(['site', 'tag-database']);
+    expect(pageKeys('/lessons/database')).toEqual(['site', 'tag-database']);
+  });
+});
+
+describe('readers arriving while a page renders', () => {
+  it('wait for that one render instead of each rendering the page again', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    render = (_req, res) => {
+      void gate.then(() => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(`<p>render ${renders}</p>`);
+      });
+    };
+    await start();
+    const readers = Array.from({ length: 10 }, () => fetch(`${origin}/busy`).then((r) => r.text()));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    const pages = await Promise.all(readers);
+    expect(new Set(pages)).toEqual(new Set(['<p>render 1</p>']));
+    expect(renders).toBe(1);
+  });
+
+  it('render for themselves when the page they waited for cannot be stored', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    render = (_req, res) => {
+      void gate.then(() => {
+        res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': 'x=1' });
+        res.end('personal');
+      });
+    };
+    await start();
+    const readers = Array.from({ length: 5 }, () => fetch(`${origin}/cookie`).then((r) => r.text()));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    expect(await Promise.all(readers)).toEqual(Array(5).fill('personal'));
+    expect(renders).toBe(5);
+  });
+});
+
+describe('after a write', () => {
+  it('drops every stored page at the next request, so deleted text does not stay in memory', async () => {
+    await start();
+    for (const path of ['/a', '/b', '/c']) await (await fetch(`${origin}${path}`)).text();
+    expect(cache.stats().entries).toBe(3);
+    await makeStory(testDb.db, { title: 'A write' });
+    await (await fetch(`${origin}/a`)).text();
+    expect(cache.stats().entries).toBe(1);
+  });
+});
+
+describe('the site version', () => {
+  // A later migration that rebuilds one of these tables drops its triggers with it: this says so.
+  it.each(['stories', 'lessons', 'comments', 'story_follow_ups', 'story_reactions', 'lesson_votes', 'story_failure_types', 'failure_types', 'moderation_actions'])(
+    'is bumped by inserts, updates and deletes on %s',
+    (table) => {
+      const sql = testDb.sqlite
+        .prepare("SELECT group_concat(sql, ' ') AS s FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?")
+        .pluck()
+        .get(table) as string;
+      for (const event of ['INSERT', 'UPDATE', 'DELETE']) {
+        expect(sql).toMatch(new RegExp(`AFTER ${event} ON \`${table}\` BEGIN\\s+UPDATE \`site_version\``));
+      }
+    },
+  );
+});
