@@ -57,6 +57,10 @@ try {
 }
 
 const workerCount = Math.max(1, Number.parseInt(process.env.WORKERS ?? '1', 10) || 1);
+if (workerCount > 1 && process.env.DATABASE_REPLICA_PATH?.trim()) {
+  // An embedded replica file belongs to one process; workers sharing one would corrupt it.
+  fail('WORKERS cannot be combined with DATABASE_REPLICA_PATH: a replica file belongs to one process. Run one server per replica (each with its own DATABASE_REPLICA_PATH and PORT) behind the load balancer instead.');
+}
 if (workerCount > 1 && cluster.isPrimary) {
   // This process only supervises; the workers run the rest of this file. Never settles on purpose.
   runWorkers(workerCount);

@@ -154,6 +154,12 @@ describe('when the primary is down', () => {
 });
 
 describe('starting on libSQL', () => {
+  it('refuses WORKERS with an embedded replica, whose file belongs to one process', async () => {
+    const { code, output } = await serverExitFor({ PORT: String(await freePort()), DATABASE_URL: sqld.url, DATABASE_REPLICA_PATH: '/tmp/never-made-replica.db', WORKERS: '2' });
+    expect(code).not.toBe(0);
+    expect(output).toContain('WORKERS cannot be combined with DATABASE_REPLICA_PATH');
+  });
+
   it('refuses to start without SECRET, which every server must share', async () => {
     const { code, output } = await serverExitFor({ PORT: String(await freePort()), DATABASE_URL: sqld.url, SECRET: '' });
     expect(code).not.toBe(0);
