@@ -6,7 +6,7 @@
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
 import { readForm, formText, parseId } from '../server/http';
-import { ServiceError, httpStatusFor, busyAsServiceError } from '../server/errors';
+import { ServiceError, formProblem } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { rateLimiter } from '../server/rate-limit';
 import { authenticate, changePassword, deleteAccount, registerUser, listOwnContent } from '../server/accounts';
@@ -23,18 +23,15 @@ export type AuthFormOutcome =
   | { kind: 'form'; status: number; errors: Record<string, string>; values: Record<string, string>; message: string | null; retryAfterSeconds?: number };
 
 function toForm(error: unknown, values: Record<string, string>): AuthFormOutcome {
-  error = busyAsServiceError(error);
-  if (error instanceof ServiceError) {
-    return {
-      kind: 'form',
-      status: httpStatusFor(error.code),
-      errors: error.field ? { [error.field]: error.message } : {},
-      values,
-      message: error.field ? null : error.message,
-      retryAfterSeconds: error.retryAfterSeconds,
-    };
-  }
-  throw error;
+  const problem = formProblem(error);
+  return {
+    kind: 'form',
+    status: problem.status,
+    errors: problem.field ? { [problem.field]: problem.message } : {},
+    values,
+    message: problem.field ? null : problem.message,
+    retryAfterSeconds: problem.retryAfterSeconds,
+  };
 }
 
 /** Links the browser's anonymous posts only when the person ticked the box: on a shared computer they may be someone else's. */

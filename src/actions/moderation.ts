@@ -2,7 +2,7 @@
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
 import { readForm, formText, parseId } from '../server/http';
-import { ServiceError, httpStatusFor, busyAsServiceError } from '../server/errors';
+import { ServiceError, formProblem } from '../server/errors';
 import { clientKey, enforceRateLimit } from '../server/abuse';
 import { decide, redactContent, DECISIONS, type Decision } from '../server/moderation';
 
@@ -28,10 +28,7 @@ export async function handleModerationPost(context: APIContext): Promise<ModOutc
     await decide(db, { targetType, targetId, decision, note: formText(form, 'note') });
     return { kind: 'redirect', location: `/mod?done=${decision}` };
   } catch (caught) {
-    const error = busyAsServiceError(caught);
-    if (error instanceof ServiceError) {
-      return { kind: 'error', status: httpStatusFor(error.code), message: error.message, retryAfterSeconds: error.retryAfterSeconds };
-    }
-    throw error;
+    const { status, message, retryAfterSeconds } = formProblem(caught);
+    return { kind: 'error', status, message, retryAfterSeconds };
   }
 }

@@ -6,7 +6,7 @@
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
 import { readForm, formText, parseId, submissionTokenIn } from '../server/http';
-import { ServiceError, httpStatusFor, busyAsServiceError } from '../server/errors';
+import { ServiceError, formProblem } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { ensureActor, currentAuthorIds } from '../server/visitor';
 import { toggleBeenThere, toggleHelpful } from '../server/reactions';
@@ -136,14 +136,10 @@ export async function handleStoryPagePost(context: APIContext, story: { id: numb
 
     throw new ServiceError('invalid', 'That action is not known. Please use the buttons on the page.');
   } catch (caught) {
-    const error = busyAsServiceError(caught);
-    if (error instanceof ServiceError) {
-      const status = httpStatusFor(error.code);
-      if (wantsJson) return { kind: 'json', status, body: { error: error.message }, retryAfterSeconds: error.retryAfterSeconds };
-      // A missing target has no form of its own on the page to show the message beside.
-      const form = error.code === 'not_found' ? 'page' : formName;
-      return { kind: 'form', state: { form, status, message: error.message, values, retryAfterSeconds: error.retryAfterSeconds } };
-    }
-    throw error;
+    const { code, status, message, retryAfterSeconds } = formProblem(caught);
+    if (wantsJson) return { kind: 'json', status, body: { error: message }, retryAfterSeconds };
+    // A missing target has no form of its own on the page to show the message beside.
+    const form = code === 'not_found' ? 'page' : formName;
+    return { kind: 'form', state: { form, status, message, values, retryAfterSeconds } };
   }
 }

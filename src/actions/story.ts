@@ -5,7 +5,7 @@
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
 import { readForm, formText, submissionTokenIn } from '../server/http';
-import { ServiceError, httpStatusFor, busyAsServiceError, isUniqueViolation } from '../server/errors';
+import { isUniqueViolation, formProblem } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { ensureActor, cookieOptions, currentAuthorIds } from '../server/visitor';
 import {
@@ -52,21 +52,18 @@ export type StoryFormOutcome =
     };
 
 function failure(error: unknown, values: StoryFormValues, submission: string | null = null): StoryFormOutcome {
-  error = busyAsServiceError(error);
-  if (error instanceof ServiceError) {
-    const errors: FieldErrors = error.field ? { [error.field]: error.message } : {};
-    return {
-      kind: 'form',
-      status: httpStatusFor(error.code),
-      values,
-      errors,
-      preview: null,
-      message: error.field ? null : error.message,
-      retryAfterSeconds: error.retryAfterSeconds,
-      submission,
-    };
-  }
-  throw error;
+  const problem = formProblem(error);
+  const errors: FieldErrors = problem.field ? { [problem.field]: problem.message } : {};
+  return {
+    kind: 'form',
+    status: problem.status,
+    values,
+    errors,
+    preview: null,
+    message: problem.field ? null : problem.message,
+    retryAfterSeconds: problem.retryAfterSeconds,
+    submission,
+  };
 }
 
 /** The preview of changed values (after a redaction or a paste fix); 409 with a message when nothing could change. */
@@ -216,9 +213,8 @@ export async function handleFollowUp(context: APIContext, storyId: number): Prom
     await addFollowUp(await getDb(), storyId, value);
     return { kind: 'redirect', location: `${context.url.pathname}?followup=added#follow-ups` };
   } catch (caught) {
-    const error = busyAsServiceError(caught);
-    if (error instanceof ServiceError) return { kind: 'form', status: httpStatusFor(error.code), value, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
-    throw error;
+    const { status, message, retryAfterSeconds } = formProblem(caught);
+    return { kind: 'form', status, value, message, retryAfterSeconds };
   }
 }
 
@@ -250,11 +246,8 @@ export async function handleManageAction(context: APIContext, storyId: number, s
     }
     return { kind: 'error', status: 400, message: 'Choose edit, delete or disown.' };
   } catch (caught) {
-    const error = busyAsServiceError(caught);
-    if (error instanceof ServiceError) {
-      return { kind: 'error', status: httpStatusFor(error.code), message: error.message, retryAfterSeconds: error.retryAfterSeconds };
-    }
-    throw error;
+    const { status, message, retryAfterSeconds } = formProblem(caught);
+    return { kind: 'error', status, message, retryAfterSeconds };
   }
 }
 

@@ -96,3 +96,30 @@ export function isUniqueViolation(error: unknown): boolean {
   }
   return false;
 }
+
+/** What a form answers for an expected failure: its status, message, field and wait. */
+export interface FormProblem {
+  code: ServiceErrorCode;
+  status: number;
+  message: string;
+  /** The form field the message belongs beside, when there is one. */
+  field: string | undefined;
+  retryAfterSeconds: number | undefined;
+}
+
+/**
+ * The one mapping from an error to a form's answer, for every POST handler: a ServiceError (or a
+ * busy or unreachable database, as 503) becomes a FormProblem; anything else is rethrown, to
+ * reach the 500 page and the log, never the person.
+ */
+export function formProblem(error: unknown): FormProblem {
+  const explained = busyAsServiceError(error);
+  if (!(explained instanceof ServiceError)) throw explained;
+  return {
+    code: explained.code,
+    status: httpStatusFor(explained.code),
+    message: explained.message,
+    field: explained.field,
+    retryAfterSeconds: explained.retryAfterSeconds,
+  };
+}
