@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { createClient, type InValue } from '@libsql/client';
+import { afterAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,11 +63,18 @@ export async function createSqliteTestDb(options: { seedDemo?: boolean }): Promi
 
 let primary: Promise<TestSqld> | null = null;
 
+// One primary per test file: stopped after the file's tests (registered when a test file imports this).
+afterAll(async () => {
+  const started = primary;
+  primary = null;
+  if (started) await (await started).stop();
+});
+
 async function createLibsqlTestDb(options: { seedDemo?: boolean }): Promise<TestDb> {
   if (!primary) {
     primary = startSqld();
-    const started = primary;
-    process.once('exit', () => void started.then((sqld) => sqld.stop()));
+    // Should the worker process end before the file's afterAll runs, the primary goes with it.
+    primary.then((sqld) => process.once('exit', sqld.killNow), () => undefined);
   }
   const { url } = await primary;
   const raw = createClient({ url });
