@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../src/server/db';
+import { closeDatabase } from '../src/server/transaction';
 import { benchDeidentify, deidentifyAccuracy } from './bench/deidentify';
 
 process.env.SECRET ??= 'benchmark-secret-0123456789abcdef';
@@ -129,8 +130,8 @@ interface Filled {
 }
 
 /** Bulk insert through prepared statements, in large transactions (one per chunk of stories). */
-function fill(path: string): Filled {
-  openDatabase(path).$client.close(); // migrations and failure types
+async function fill(path: string): Promise<Filled> {
+  closeDatabase(await openDatabase(path)); // migrations and failure types
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
@@ -349,7 +350,7 @@ try {
   const kept = option('db', '');
   const databasePath = kept || join(dir, 'bench.db');
   const t = performance.now();
-  const filled = kept && existsSync(kept) ? describe(kept) : fill(databasePath);
+  const filled = kept && existsSync(kept) ? describe(kept) : await fill(databasePath);
   console.log(`Filled ${filled.stories.toLocaleString('en')} stories, ${filled.lessons.toLocaleString('en')} lessons, ${filled.comments.toLocaleString('en')} comments in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
   if (BUILD) {

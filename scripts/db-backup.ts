@@ -14,7 +14,7 @@ if (targets.length !== 1 || targets[0].startsWith('-')) {
 try {
   const config = readDatabaseConfig();
   if (config.driver !== 'better-sqlite3') {
-    console.error('DATABASE_URL points at a libSQL server: back up the primary there (see docs/multi-machine.md), not a replica.');
+    console.error('DATABASE_URL points at a libSQL server: back up the primary there (see the README, "Running on more than one machine"), not a replica.');
     process.exit(2);
   }
   const pages = await backupDatabase(config.path, targets[0], { overwrite });

@@ -57,6 +57,10 @@ try {
 }
 
 const workerCount = Math.max(1, Number.parseInt(process.env.WORKERS ?? '1', 10) || 1);
+if (workerCount > 1 && process.env.DATABASE_REPLICA_PATH?.trim()) {
+  // An embedded replica file belongs to one process; workers sharing one would corrupt it.
+  fail('WORKERS cannot be combined with DATABASE_REPLICA_PATH: a replica file belongs to one process. Run one server per replica (each with its own DATABASE_REPLICA_PATH and PORT) behind the load balancer instead.');
+}
 if (workerCount > 1 && cluster.isPrimary) {
   // This process only supervises; the workers run the rest of this file. Never settles on purpose.
   runWorkers(workerCount);
@@ -81,12 +85,26 @@ process.once(DATABASE_FAILED, ({ path, reason }) =>
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const { handler } = await import('../dist/server/entry.mjs');
 const staticPrefixes = staticPathPrefixes();
+const localDatabase = localDatabaseFile();
 const pageCache = createPageCache({
-  databasePath: process.env.DATABASE_PATH ?? 'data/rite-of-passage.db',
-  enabled: process.env.PAGE_CACHE !== 'off',
+  databasePath: localDatabase ?? '',
+  enabled: process.env.PAGE_CACHE !== 'off' && localDatabase !== null,
   maxBytes: Number(process.env.PAGE_CACHE_MB ?? 64) * 1024 * 1024,
   purgeUrls: (process.env.CACHE_PURGE_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean),
 });
+
+/**
+ * The SQLite file this server reads the site version from (for the page cache): the database in the
+ * default mode, the server's own embedded replica on libSQL (it receives every server's version
+ * bumps), none with a libSQL URL and no replica (then pages are not cached here).
+ */
+function localDatabaseFile() {
+  const url = process.env.DATABASE_URL?.trim();
+  const path = process.env.DATABASE_PATH?.trim() || 'data/rite-of-passage.db';
+  if (!url) return path;
+  if (url.startsWith('file:')) return decodeURIComponent(url.slice('file:'.length).replace(/^\/\/(?=\/)/, '')) || path;
+  return process.env.DATABASE_REPLICA_PATH?.trim() || null;
+}
 
 function handleRequest(req, res) {
   const { protocol } = applyRequestOrigin(req, settings);

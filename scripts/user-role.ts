@@ -1,6 +1,6 @@
 // npm run user:role -- <username> <member|moderator>: grants or removes the moderator role.
-import { openDatabase } from '../src/server/db';
-import { databasePath } from '../src/server/config';
+import { openConfiguredDatabase } from '../src/server/db';
+import { closeDatabase } from '../src/server/transaction';
 import { setUserRole } from '../src/server/accounts';
 
 const [username, role] = process.argv.slice(2);
@@ -8,8 +8,10 @@ if (!username || (role !== 'moderator' && role !== 'member')) {
   console.error('Usage: npm run user:role -- <username> <member|moderator>');
   process.exit(2);
 }
-const db = openDatabase(databasePath());
-if (!setUserRole(db, username, role)) {
+const db = await openConfiguredDatabase();
+const changed = await setUserRole(db, username, role);
+closeDatabase(db);
+if (!changed) {
   console.error(`No account named "${username}".`);
   process.exit(1);
 }

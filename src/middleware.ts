@@ -6,12 +6,9 @@ import { defineMiddleware } from 'astro:middleware';
 import { applySecurityHeaders, isSameOriginRequest } from './server/http';
 import { LIMITS } from './lib/limits';
 import { identifyUser } from './server/auth/session';
-import { getDb, waitForWriteLock } from './server/db';
 import { BUSY_RETRY_AFTER_SECONDS, isDatabaseBusy } from './server/errors';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** A write waits this long (without blocking anyone) for another process to release the database. */
-const WRITE_LOCK_WAIT_MS = 3_000;
 
 function plainResponse(status: number, message: string): Response {
   return new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
@@ -32,7 +29,6 @@ export const onRequest = defineMiddleware(async (context, next) => {
   } else {
     context.locals.user = null;
     context.locals.authSession = null;
-    if (!SAFE_METHODS.has(request.method)) await waitForWriteLock(getDb(), WRITE_LOCK_WAIT_MS);
     try {
       await identifyUser(context);
       response = await next();

@@ -6,7 +6,7 @@
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
 import { readForm, formText, parseId } from '../server/http';
-import { ServiceError, httpStatusFor, busyAsServiceError } from '../server/errors';
+import { ServiceError, formProblem } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { rateLimiter } from '../server/rate-limit';
 import { authenticate, changePassword, deleteAccount, registerUser, listOwnContent } from '../server/accounts';
@@ -23,30 +23,27 @@ export type AuthFormOutcome =
   | { kind: 'form'; status: number; errors: Record<string, string>; values: Record<string, string>; message: string | null; retryAfterSeconds?: number };
 
 function toForm(error: unknown, values: Record<string, string>): AuthFormOutcome {
-  error = busyAsServiceError(error);
-  if (error instanceof ServiceError) {
-    return {
-      kind: 'form',
-      status: httpStatusFor(error.code),
-      errors: error.field ? { [error.field]: error.message } : {},
-      values,
-      message: error.field ? null : error.message,
-      retryAfterSeconds: error.retryAfterSeconds,
-    };
-  }
-  throw error;
+  const problem = formProblem(error);
+  return {
+    kind: 'form',
+    status: problem.status,
+    errors: problem.field ? { [problem.field]: problem.message } : {},
+    values,
+    message: problem.field ? null : problem.message,
+    retryAfterSeconds: problem.retryAfterSeconds,
+  };
 }
 
 /** Links the browser's anonymous posts only when the person ticked the box: on a shared computer they may be someone else's. */
-function adoptIfAsked(context: APIContext, form: FormData, userId: string): boolean {
-  return formText(form, ADOPT_FIELD) === 'yes' && adoptBrowserAuthor(getDb(), context, userId);
+async function adoptIfAsked(context: APIContext, form: FormData, userId: string): Promise<boolean> {
+  return formText(form, ADOPT_FIELD) === 'yes' && await adoptBrowserAuthor(await getDb(), context, userId);
 }
 
 async function startSession(context: APIContext, userId: string): Promise<void> {
   // A browser holds one session: the one its cookie is about to lose ends on the server too.
   const previous = context.locals.authSession;
-  if (previous) await invalidateAuthSession(getDb(), previous.id);
-  const { token } = await createAuthSession(getDb(), userId);
+  if (previous) await invalidateAuthSession(await getDb(), previous.id);
+  const { token } = await createAuthSession(await getDb(), userId);
   setSessionCookie(context.cookies, context.url, token);
 }
 
@@ -56,9 +53,9 @@ export async function handleRegister(context: APIContext): Promise<AuthFormOutco
     const form = await readForm(context.request);
     values = { username: formText(form, 'username'), [ADOPT_FIELD]: formText(form, ADOPT_FIELD) };
     rejectHoneypot(form);
-    enforceRateLimit('register', clientKey(context));
-    const user = await registerUser(getDb(), values.username, formText(form, 'password'));
-    const linked = adoptIfAsked(context, form, user.id);
+    await enforceRateLimit('register', clientKey(context));
+    const user = await registerUser(await getDb(), values.username, formText(form, 'password'));
+    const linked = await adoptIfAsked(context, form, user.id);
     await startSession(context, user.id);
     return { kind: 'redirect', location: linked ? '/me?welcome=1&linked=1' : '/me?welcome=1' };
   } catch (error) {
@@ -76,21 +73,21 @@ export async function handleLogin(context: APIContext): Promise<AuthFormOutcome>
     values = { username: formText(form, 'username'), next: formText(form, 'next'), [ADOPT_FIELD]: formText(form, ADOPT_FIELD) };
     rejectHoneypot(form);
     const address = clientKey(context);
-    enforceRateLimit('login-ip', address);
+    await enforceRateLimit('login-ip', address);
     // Failed logins count per guesser (the hashed address) AND username, never per account alone:
     // a sprayer on other addresses then slows only themselves, and the owner on their own address
     // still gets in. Counted before the (slow) password check, so parallel guesses cannot all slip
     // past; a success clears the count, so in effect only failures add up. Hashed together, so the
     // stored key names neither the address nor the username.
     const userKey = sha256Hex(`${address}:${username}`);
-    const userLimit = rateLimiter.hit('login-user', userKey);
+    const userLimit = await rateLimiter.hit('login-user', userKey);
     if (!userLimit.ok) {
       throw new ServiceError('rate_limited', 'Too many failed attempts for this username. Please wait a few minutes and try again.', undefined, userLimit.retryAfterSeconds);
     }
-    const user = await authenticate(getDb(), username, formText(form, 'password'));
+    const user = await authenticate(await getDb(), username, formText(form, 'password'));
     if (!user) throw new ServiceError('invalid', LOGIN_FAILED);
-    rateLimiter.reset('login-user', userKey);
-    const linked = adoptIfAsked(context, form, user.id);
+    await rateLimiter.reset('login-user', userKey);
+    const linked = await adoptIfAsked(context, form, user.id);
     await startSession(context, user.id);
     return { kind: 'redirect', location: safeReturnPath(values.next, linked ? '/me?linked=1' : '/me') };
   } catch (error) {
@@ -100,7 +97,7 @@ export async function handleLogin(context: APIContext): Promise<AuthFormOutcome>
 
 export async function handleLogout(context: APIContext): Promise<string> {
   const session = context.locals.authSession;
-  if (session) await invalidateAuthSession(getDb(), session.id);
+  if (session) await invalidateAuthSession(await getDb(), session.id);
   clearSessionCookie(context.cookies, context.url);
   // A shared computer: the next person must not post, delete or link as this browser's writer.
   forgetAuthorKey(context);
@@ -115,12 +112,12 @@ export async function handleMeAction(context: APIContext): Promise<AuthFormOutco
   try {
     const form = await readForm(context.request);
     const action = formText(form, 'action');
-    const db = getDb();
+    const db = await getDb();
     values = { action };
-    const ownsStory = (id: number | null) => id !== null && listOwnContent(db, user.id).stories.some((s) => s.id === id);
+    const ownsStory = async (id: number | null) => id !== null && (await listOwnContent(db, user.id)).stories.some((s) => s.id === id);
 
     if (action === 'link-browser-posts') {
-      const linked = adoptBrowserAuthor(db, context, user.id);
+      const linked = await adoptBrowserAuthor(db, context, user.id);
       return { kind: 'redirect', location: linked ? '/me?linked=1' : '/me' };
     }
     if (action === 'change-password') {
@@ -140,21 +137,21 @@ export async function handleMeAction(context: APIContext): Promise<AuthFormOutco
     }
     if (action === 'edit-story') {
       const id = parseId(formText(form, 'story'));
-      if (!ownsStory(id)) throw new ServiceError('not_found', 'That story is not yours or no longer exists.');
-      return { kind: 'redirect', location: `/manage/${rotateManageToken(db, id!)}` };
+      if (!(await ownsStory(id))) throw new ServiceError('not_found', 'That story is not yours or no longer exists.');
+      return { kind: 'redirect', location: `/manage/${await rotateManageToken(db, id!)}` };
     }
     if (action === 'follow-up') {
       const id = parseId(formText(form, 'story'));
       values = { action, story: String(id ?? ''), followUp: formText(form, 'followUp') };
-      if (!ownsStory(id)) throw new ServiceError('not_found', 'That story is not yours or no longer exists.');
-      enforceRateLimit('comment', clientKey(context));
-      addFollowUp(db, id!, values.followUp);
+      if (!(await ownsStory(id))) throw new ServiceError('not_found', 'That story is not yours or no longer exists.');
+      await enforceRateLimit('comment', clientKey(context));
+      await addFollowUp(db, id!, values.followUp);
       return { kind: 'redirect', location: `/me?followup=added#story-${id}` };
     }
     if (action === 'delete-story') {
       const id = parseId(formText(form, 'story'));
-      if (!ownsStory(id)) throw new ServiceError('not_found', 'That story is not yours or no longer exists.');
-      deleteStory(db, id!);
+      if (!(await ownsStory(id))) throw new ServiceError('not_found', 'That story is not yours or no longer exists.');
+      await deleteStory(db, id!);
       return { kind: 'redirect', location: '/me?story=deleted' };
     }
     throw new ServiceError('invalid', 'That action is not known.');

@@ -2,7 +2,7 @@
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
 import { readForm, formText, parseId } from '../server/http';
-import { ServiceError, httpStatusFor, busyAsServiceError } from '../server/errors';
+import { ServiceError, formProblem } from '../server/errors';
 import { clientKey, enforceRateLimit } from '../server/abuse';
 import { decide, redactContent, DECISIONS, type Decision } from '../server/moderation';
 
@@ -14,24 +14,21 @@ export async function handleModerationPost(context: APIContext): Promise<ModOutc
   if (context.locals.user?.role !== 'moderator') return { kind: 'error', status: 403, message: 'Only moderators can do that.' };
   try {
     const form = await readForm(context.request);
-    enforceRateLimit('mod-action', clientKey(context));
+    await enforceRateLimit('mod-action', clientKey(context));
     const targetType = formText(form, 'targetType') === 'comment' ? 'comment' : 'story';
     const targetId = parseId(formText(form, 'targetId'));
     if (!targetId) throw new ServiceError('invalid', 'Give the id of the story or comment.');
-    const db = getDb();
+    const db = await getDb();
     if (formText(form, 'intent') === 'redact') {
-      redactContent(db, { targetType, targetId, title: formText(form, 'title') || undefined, body: formText(form, 'body'), note: formText(form, 'note') });
+      await redactContent(db, { targetType, targetId, title: formText(form, 'title') || undefined, body: formText(form, 'body'), note: formText(form, 'note') });
       return { kind: 'redirect', location: '/mod?done=redact' };
     }
     const decision = formText(form, 'decision') as Decision;
     if (!DECISIONS.includes(decision)) throw new ServiceError('invalid', 'Choose dismiss, hide, restore or delete.');
-    decide(db, { targetType, targetId, decision, note: formText(form, 'note') });
+    await decide(db, { targetType, targetId, decision, note: formText(form, 'note') });
     return { kind: 'redirect', location: `/mod?done=${decision}` };
   } catch (caught) {
-    const error = busyAsServiceError(caught);
-    if (error instanceof ServiceError) {
-      return { kind: 'error', status: httpStatusFor(error.code), message: error.message, retryAfterSeconds: error.retryAfterSeconds };
-    }
-    throw error;
+    const { status, message, retryAfterSeconds } = formProblem(caught);
+    return { kind: 'error', status, message, retryAfterSeconds };
   }
 }

@@ -6,7 +6,7 @@
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
 import { readForm, formText, parseId, submissionTokenIn } from '../server/http';
-import { ServiceError, httpStatusFor, busyAsServiceError } from '../server/errors';
+import { ServiceError, formProblem } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { ensureActor, currentAuthorIds } from '../server/visitor';
 import { toggleBeenThere, toggleHelpful } from '../server/reactions';
@@ -57,22 +57,22 @@ export async function handleStoryPagePost(context: APIContext, story: { id: numb
   const wantsJson = (context.request.headers.get('accept') ?? '').includes('application/json');
   try {
     const form = await readForm(context.request);
-    const db = getDb();
+    const db = await getDb();
     const key = clientKey(context);
     const reaction = formText(form, 'reaction');
     const intent = formText(form, 'intent');
     const back = safeReturnPath(formText(form, 'return'), story.url);
 
     if (reaction === 'been-there' || reaction === 'helpful') {
-      enforceRateLimit('react', key);
-      const actor = ensureActor(db, context);
+      await enforceRateLimit('react', key);
+      const actor = await ensureActor(db, context);
       // The state the button asked for ("want"), so a form sent twice does not take itself back.
       const asked = formText(form, 'want');
       const want = asked === 'on' ? true : asked === 'off' ? false : undefined;
       const result =
         reaction === 'been-there'
-          ? toggleBeenThere(db, story.id, actor.authorId, Date.now(), want)
-          : toggleHelpful(db, story.id, parseId(formText(form, 'lesson')) ?? -1, actor.authorId, Date.now(), want);
+          ? await toggleBeenThere(db, story.id, actor.authorId, Date.now(), want)
+          : await toggleHelpful(db, story.id, parseId(formText(form, 'lesson')) ?? -1, actor.authorId, Date.now(), want);
       // A small island may ask for JSON to update the count without a reload.
       if (wantsJson) return { kind: 'json', status: 200, body: result };
       return { kind: 'redirect', location: reaction === 'helpful' ? `${story.url}#lessons` : back };
@@ -88,12 +88,12 @@ export async function handleStoryPagePost(context: APIContext, story: { id: numb
       // The same form sent again (back, a double click, a retry) leads to the comment it added.
       const submission = submissionTokenIn(form);
       const earlier =
-        (submission ? findCommentBySubmission(db, story.id, submission, body) : null) ??
-        findRecentSameComment(db, currentAuthorIds(db, context), { storyId: story.id, parentId, body });
+        (submission ? await findCommentBySubmission(db, story.id, submission, body) : null) ??
+        await findRecentSameComment(db, await currentAuthorIds(db, context), { storyId: story.id, parentId, body });
       if (earlier) return { kind: 'redirect', location: `${story.url}#c${earlier.id}` };
-      enforceRateLimit('comment', key);
-      const actor = ensureActor(db, context);
-      const { id } = addComment(db, { storyId: story.id, parentId, body, actor, submission });
+      await enforceRateLimit('comment', key);
+      const actor = await ensureActor(db, context);
+      const { id } = await addComment(db, { storyId: story.id, parentId, body, actor, submission });
       return { kind: 'redirect', location: `${story.url}#c${id}` };
     }
 
@@ -103,9 +103,9 @@ export async function handleStoryPagePost(context: APIContext, story: { id: numb
       values = { body: formText(form, 'body') };
       const body = commentBody(values.body ?? '');
       if (formText(form, 'preview')) return preview(formName, values, body);
-      enforceRateLimit('comment', key);
-      const actor = ensureActor(db, context);
-      editOwnComment(db, commentId ?? -1, actor, body);
+      await enforceRateLimit('comment', key);
+      const actor = await ensureActor(db, context);
+      await editOwnComment(db, commentId ?? -1, actor, body);
       return { kind: 'redirect', location: `${story.url}#c${commentId}` };
     }
 
@@ -118,8 +118,8 @@ export async function handleStoryPagePost(context: APIContext, story: { id: numb
     if (intent === 'delete-comment') {
       const commentId = parseId(formText(form, 'comment'));
       formName = `delete-${commentId}`;
-      const actor = ensureActor(db, context);
-      deleteOwnComment(db, commentId ?? -1, actor);
+      const actor = await ensureActor(db, context);
+      await deleteOwnComment(db, commentId ?? -1, actor);
       return { kind: 'redirect', location: `${story.url}#comments` };
     }
 
@@ -129,21 +129,17 @@ export async function handleStoryPagePost(context: APIContext, story: { id: numb
       formName = `report-${targetType}-${targetId}`;
       values = { reason: formText(form, 'reason') };
       rejectHoneypot(form);
-      enforceRateLimit('report', key);
-      fileReport(db, { storyId: story.id, targetType, targetId: targetId ?? -1, reason: values.reason ?? '' });
+      await enforceRateLimit('report', key);
+      await fileReport(db, { storyId: story.id, targetType, targetId: targetId ?? -1, reason: values.reason ?? '' });
       return { kind: 'redirect', location: `${story.url}?reported=1#${targetType === 'comment' ? `c${targetId}` : 'report'}` };
     }
 
     throw new ServiceError('invalid', 'That action is not known. Please use the buttons on the page.');
   } catch (caught) {
-    const error = busyAsServiceError(caught);
-    if (error instanceof ServiceError) {
-      const status = httpStatusFor(error.code);
-      if (wantsJson) return { kind: 'json', status, body: { error: error.message }, retryAfterSeconds: error.retryAfterSeconds };
-      // A missing target has no form of its own on the page to show the message beside.
-      const form = error.code === 'not_found' ? 'page' : formName;
-      return { kind: 'form', state: { form, status, message: error.message, values, retryAfterSeconds: error.retryAfterSeconds } };
-    }
-    throw error;
+    const { code, status, message, retryAfterSeconds } = formProblem(caught);
+    if (wantsJson) return { kind: 'json', status, body: { error: message }, retryAfterSeconds };
+    // A missing target has no form of its own on the page to show the message beside.
+    const form = code === 'not_found' ? 'page' : formName;
+    return { kind: 'form', state: { form, status, message, values, retryAfterSeconds } };
   }
 }

@@ -5,7 +5,7 @@
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
 import { readForm, formText, submissionTokenIn } from '../server/http';
-import { ServiceError, httpStatusFor, busyAsServiceError, isUniqueViolation } from '../server/errors';
+import { isUniqueViolation, formProblem } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { ensureActor, cookieOptions, currentAuthorIds } from '../server/visitor';
 import {
@@ -52,21 +52,18 @@ export type StoryFormOutcome =
     };
 
 function failure(error: unknown, values: StoryFormValues, submission: string | null = null): StoryFormOutcome {
-  error = busyAsServiceError(error);
-  if (error instanceof ServiceError) {
-    const errors: FieldErrors = error.field ? { [error.field]: error.message } : {};
-    return {
-      kind: 'form',
-      status: httpStatusFor(error.code),
-      values,
-      errors,
-      preview: null,
-      message: error.field ? null : error.message,
-      retryAfterSeconds: error.retryAfterSeconds,
-      submission,
-    };
-  }
-  throw error;
+  const problem = formProblem(error);
+  const errors: FieldErrors = problem.field ? { [problem.field]: problem.message } : {};
+  return {
+    kind: 'form',
+    status: problem.status,
+    values,
+    errors,
+    preview: null,
+    message: problem.field ? null : problem.message,
+    retryAfterSeconds: problem.retryAfterSeconds,
+    submission,
+  };
 }
 
 /** The preview of changed values (after a redaction or a paste fix); 409 with a message when nothing could change. */
@@ -120,25 +117,25 @@ export async function handleNewStory(context: APIContext): Promise<StoryFormOutc
     const key = clientKey(context);
     const checked = previewOrValidate(form, values);
     if (checked.kind !== 'valid') {
-      if (checked.kind === 'form' && checked.preview) enforceRateLimit('preview', key);
+      if (checked.kind === 'form' && checked.preview) await enforceRateLimit('preview', key);
       return checked.kind === 'form' ? { ...checked, submission } : checked;
     }
-    const db = getDb();
+    const db = await getDb();
     // The same form sent again (back then Publish, a double click, a retry) leads to the first story.
-    const earlier = submission ? findStoryBySubmission(db, submission) : null;
-    if (earlier) return resubmittedStory(context, earlier, values, submission);
+    const earlier = submission ? await findStoryBySubmission(db, submission) : null;
+    if (earlier) return await resubmittedStory(context, earlier, values, submission);
     // A fresh copy of the form (Back reloads it) still holding the very story this person just published.
-    const same = findRecentSameStory(db, currentAuthorIds(db, context), checked.input);
-    if (same) return resubmittedStory(context, same, values, null);
-    enforceRateLimit('post-story', key);
-    const actor = ensureActor(db, context);
-    let created: ReturnType<typeof createStory>;
+    const same = await findRecentSameStory(db, await currentAuthorIds(db, context), checked.input);
+    if (same) return await resubmittedStory(context, same, values, null);
+    await enforceRateLimit('post-story', key);
+    const actor = await ensureActor(db, context);
+    let created: Awaited<ReturnType<typeof createStory>>;
     try {
-      created = createStory(db, checked.input, { authorId: actor.authorId, submission });
+      created = await createStory(db, checked.input, { authorId: actor.authorId, submission });
     } catch (error) {
       // Two copies of the form at once (another process won the race): the unique token decides.
-      const winner = submission && isUniqueViolation(error) ? findStoryBySubmission(db, submission) : null;
-      if (winner) return resubmittedStory(context, winner, values, submission);
+      const winner = submission && isUniqueViolation(error) ? await findStoryBySubmission(db, submission) : null;
+      if (winner) return await resubmittedStory(context, winner, values, submission);
       throw error;
     }
     // The private manage link is shown once, on the next page, then forgotten.
@@ -156,13 +153,13 @@ export async function handleNewStory(context: APIContext): Promise<StoryFormOutc
  * A story still waiting for its delayed publication cannot be shown without that link, so then
  * the form says what happened instead.
  */
-function resubmittedStory(context: APIContext, earlier: EarlierStory, values: StoryFormValues, submission: string | null): StoryFormOutcome {
+async function resubmittedStory(context: APIContext, earlier: EarlierStory, values: StoryFormValues, submission: string | null): Promise<StoryFormOutcome> {
   let linkShown = false;
   if (submission) {
     const manageToken = manageTokenForSubmission(submission);
     const recent = Date.now() - earlier.createdAt < NEW_STORY_LINK_SECONDS * 1000;
     // Not after /me issued a fresh link (the derived one no longer works then).
-    if (recent && isManageTokenFor(getDb(), earlier.id, manageToken)) {
+    if (recent && await isManageTokenFor(await getDb(), earlier.id, manageToken)) {
       context.cookies.set(NEW_STORY_COOKIE, `${earlier.id}.${manageToken}`, cookieOptions(context.url, NEW_STORY_LINK_SECONDS, '/stories'));
       linkShown = true;
     }
@@ -192,11 +189,11 @@ export async function handleEditStory(context: APIContext, storyId: number): Pro
     const checked = previewOrValidate(form, values);
     if (checked.kind !== 'valid') {
       // Previews render Markdown and scan for identifying details: as costly as on /new, same limit.
-      if (checked.kind === 'form' && checked.preview) enforceRateLimit('preview', key);
+      if (checked.kind === 'form' && checked.preview) await enforceRateLimit('preview', key);
       return checked;
     }
-    enforceRateLimit('edit-story', key);
-    const { url } = updateStory(getDb(), storyId, checked.input);
+    await enforceRateLimit('edit-story', key);
+    const { url } = await updateStory(await getDb(), storyId, checked.input);
     return { kind: 'redirect', location: `${url}?edited=1` };
   } catch (error) {
     return failure(error, values);
@@ -212,13 +209,12 @@ export async function handleFollowUp(context: APIContext, storyId: number): Prom
     const form = await readForm(context.request);
     value = formText(form, 'followUp');
     rejectHoneypot(form);
-    enforceRateLimit('comment', clientKey(context));
-    addFollowUp(getDb(), storyId, value);
+    await enforceRateLimit('comment', clientKey(context));
+    await addFollowUp(await getDb(), storyId, value);
     return { kind: 'redirect', location: `${context.url.pathname}?followup=added#follow-ups` };
   } catch (caught) {
-    const error = busyAsServiceError(caught);
-    if (error instanceof ServiceError) return { kind: 'form', status: httpStatusFor(error.code), value, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
-    throw error;
+    const { status, message, retryAfterSeconds } = formProblem(caught);
+    return { kind: 'form', status, value, message, retryAfterSeconds };
   }
 }
 
@@ -231,30 +227,27 @@ export async function handleManageAction(context: APIContext, storyId: number, s
   try {
     const form = await readForm(context.request);
     const action = formText(form, 'action');
-    const db = getDb();
+    const db = await getDb();
     if (action === 'delete') {
       if (formText(form, 'confirm') !== 'yes') {
         return { kind: 'error', status: 400, message: 'Tick “Yes, delete my story for good” to confirm.' };
       }
-      deleteStory(db, storyId);
+      await deleteStory(db, storyId);
       return { kind: 'redirect', location: '/?deleted=1' };
     }
     if (action === 'disown') {
       const user = context.locals.user;
       if (!user) return { kind: 'error', status: 403, message: 'Log in to the account this story belongs to, then disown it.' };
-      if (!authorBelongsToUser(db, storyAuthorId, user.id)) {
+      if (!await authorBelongsToUser(db, storyAuthorId, user.id)) {
         return { kind: 'error', status: 403, message: 'This story is not linked to your account, so there is nothing to disown.' };
       }
-      disownStory(db, storyId);
+      await disownStory(db, storyId);
       return { kind: 'redirect', location: `${context.url.pathname}?disowned=1` };
     }
     return { kind: 'error', status: 400, message: 'Choose edit, delete or disown.' };
   } catch (caught) {
-    const error = busyAsServiceError(caught);
-    if (error instanceof ServiceError) {
-      return { kind: 'error', status: httpStatusFor(error.code), message: error.message, retryAfterSeconds: error.retryAfterSeconds };
-    }
-    throw error;
+    const { status, message, retryAfterSeconds } = formProblem(caught);
+    return { kind: 'error', status, message, retryAfterSeconds };
   }
 }
 

@@ -2,10 +2,10 @@
 import type { APIRoute } from 'astro';
 import { getDb, checkDatabase } from '../server/db';
 
-export const GET: APIRoute = () => {
+export const GET: APIRoute = async () => {
   let database = false;
   try {
-    database = checkDatabase(getDb());
+    database = await checkDatabase(await getDb());
   } catch (error) {
     console.error('healthz: database check failed', error);
   }

@@ -11,12 +11,12 @@ import { parseId } from '../server/http';
 import { storyPath } from '../lib/slug';
 import { EXPERIENCE } from '../lib/facts';
 
-export const GET: APIRoute = ({ url }) => {
-  const db = getDb();
+export const GET: APIRoute = async ({ url }) => {
+  const db = await getDb();
   const params = url.searchParams;
-  const type = params.get('tag') ? getFailureTypeBySlug(db, params.get('tag')!) : null;
+  const type = params.get('tag') ? await getFailureTypeBySlug(db, params.get('tag')!) : null;
   const experience = Object.hasOwn(EXPERIENCE, params.get('experience') ?? '') ? params.get('experience')! : undefined;
-  const story = pickRandomStory(db, { excludeId: parseId(params.get('not')), failureTypeId: type?.id, experience });
+  const story = await pickRandomStory(db, { excludeId: parseId(params.get('not')), failureTypeId: type?.id, experience });
   let location = '/';
   if (story) {
     const query = new URLSearchParams({ from: 'random' });

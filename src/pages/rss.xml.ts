@@ -3,4 +3,4 @@ import type { APIRoute } from 'astro';
 import { getDb } from '../server/db';
 import { storyFeedResponse } from '../server/feeds';
 
-export const GET: APIRoute = (context) => storyFeedResponse(getDb(), context.url.origin, null);
+export const GET: APIRoute = async (context) => await storyFeedResponse(await getDb(), context.url.origin, null);

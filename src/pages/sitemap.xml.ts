@@ -3,5 +3,5 @@ import type { APIRoute } from 'astro';
 import { getDb } from '../server/db';
 import { sitemapXml } from '../server/feeds';
 
-export const GET: APIRoute = ({ url }) =>
-  new Response(sitemapXml(getDb(), url.origin), { headers: { 'content-type': 'application/xml; charset=utf-8' } });
+export const GET: APIRoute = async ({ url }) =>
+  new Response(await sitemapXml(await getDb(), url.origin), { headers: { 'content-type': 'application/xml; charset=utf-8' } });

@@ -20,8 +20,8 @@ export function clientKey(context: { clientAddress?: string; request: Request })
 }
 
 /** Counts one write against a bucket and refuses with a 429 message when over the limit. */
-export function enforceRateLimit(bucket: RateLimitBucket, key: string): void {
-  const result = rateLimiter.hit(bucket, key);
+export async function enforceRateLimit(bucket: RateLimitBucket, key: string): Promise<void> {
+  const result = await rateLimiter.hit(bucket, key);
   if (!result.ok) {
     const minutes = Math.max(1, Math.ceil(result.retryAfterSeconds / 60));
     throw new ServiceError(

@@ -4,7 +4,7 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { authors, comments, lessonVotes, lessons, stories, storyReactions, users, type User } from '../../db/schema';
-import { forgetDeletedText, type Db } from './db';
+import { forgetDeletedText, inTransaction, rowsChanged, write, type Db } from './transaction';
 import { forgetReportsOnStories } from './deleted-text';
 import { ServiceError } from './errors';
 import { hashPassword, verifyPassword, verifyAgainstDummy } from './auth/password';
@@ -28,12 +28,12 @@ export function checkUsername(raw: string): { ok: true; username: string } | { o
   return { ok: true, username };
 }
 
-export function getUserByUsername(db: Db, username: string): User | null {
-  return db.select().from(users).where(eq(users.username, username.trim().toLowerCase())).get() ?? null;
+export async function getUserByUsername(db: Db, username: string): Promise<User | null> {
+  return await db.select().from(users).where(eq(users.username, username.trim().toLowerCase())).get() ?? null;
 }
 
-export function getUserById(db: Db, id: string): User | null {
-  return db.select().from(users).where(eq(users.id, id)).get() ?? null;
+export async function getUserById(db: Db, id: string): Promise<User | null> {
+  return await db.select().from(users).where(eq(users.id, id)).get() ?? null;
 }
 
 /** Creates an account. A taken name or a weak password is a message beside its field. */
@@ -42,16 +42,18 @@ export async function registerUser(db: Db, rawUsername: string, password: string
   if (!checked.ok) throw new ServiceError('invalid', checked.message, 'username');
   const weakness = checkPasswordStrength(password, checked.username);
   if (weakness) throw new ServiceError('invalid', weakness, 'password');
-  if (getUserByUsername(db, checked.username)) {
+  if (await getUserByUsername(db, checked.username)) {
     throw new ServiceError('conflict', 'That username is taken. Try another — it does not need to be your real name.', 'username');
   }
   const passwordHash = await hashPassword(password);
   try {
-    return db
-      .insert(users)
-      .values({ id: randomToken().slice(0, 24), username: checked.username, passwordHash, createdAt: now })
-      .returning()
-      .get();
+    return (await write(db, (w) =>
+      w
+        .insert(users)
+        .values({ id: randomToken().slice(0, 24), username: checked.username, passwordHash, createdAt: now })
+        .returning()
+        .get(),
+    ))!;
   } catch (error) {
     // Two registrations racing for one name: the unique index decides.
     if (String((error as Error).message).includes('UNIQUE')) {
@@ -63,7 +65,7 @@ export async function registerUser(db: Db, rawUsername: string, password: string
 
 /** The user when the password is right, else null (same time whether or not the name exists). */
 export async function authenticate(db: Db, username: string, password: string): Promise<User | null> {
-  const user = getUserByUsername(db, username);
+  const user = await getUserByUsername(db, username);
   if (!user) {
     await verifyAgainstDummy(password);
     return null;
@@ -73,7 +75,7 @@ export async function authenticate(db: Db, username: string, password: string): 
 
 /** Changes the password after checking the current one; every session of the user ends. */
 export async function changePassword(db: Db, userId: string, current: string, next: string): Promise<void> {
-  const user = getUserById(db, userId);
+  const user = await getUserById(db, userId);
   if (!user) throw new ServiceError('not_found', 'This account no longer exists.');
   if (!(await verifyPassword(user.passwordHash, current))) {
     throw new ServiceError('invalid', 'Your current password is not right.', 'currentPassword');
@@ -81,14 +83,14 @@ export async function changePassword(db: Db, userId: string, current: string, ne
   const weakness = checkPasswordStrength(next, user.username);
   if (weakness) throw new ServiceError('invalid', weakness, 'newPassword');
   const passwordHash = await hashPassword(next);
-  db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+  await write(db, (w) => w.update(users).set({ passwordHash }).where(eq(users.id, userId)).run());
   await invalidateUserSessions(db, userId);
 }
 
 /** Sets a user's role (used by `npm run user:role`). */
-export function setUserRole(db: Db, username: string, role: 'member' | 'moderator'): boolean {
-  const result = db.update(users).set({ role }).where(eq(users.username, username.trim().toLowerCase())).run();
-  return result.changes > 0;
+export async function setUserRole(db: Db, username: string, role: 'member' | 'moderator'): Promise<boolean> {
+  const result = await write(db, (w) => w.update(users).set({ role }).where(eq(users.username, username.trim().toLowerCase())).run());
+  return rowsChanged(result) > 0;
 }
 
 /**
@@ -98,38 +100,37 @@ export function setUserRole(db: Db, username: string, role: 'member' | 'moderato
  */
 export async function deleteAccount(db: Db, userId: string, options: { keepContent: boolean }): Promise<void> {
   await invalidateUserSessions(db, userId);
-  db.transaction((tx) => {
-    const txDb = tx as unknown as Db;
-    const authorIds = tx.select({ id: authors.id }).from(authors).where(eq(authors.userId, userId)).all().map((a) => a.id);
+  await inTransaction(db, async (tx) => {
+    const authorIds = (await tx.select({ id: authors.id }).from(authors).where(eq(authors.userId, userId)).all()).map((a) => a.id);
     if (authorIds.length > 0) {
-      const reactedStories = tx.select({ id: storyReactions.storyId }).from(storyReactions).where(inArray(storyReactions.authorId, authorIds)).all();
-      const votedLessons = tx.select({ id: lessonVotes.lessonId }).from(lessonVotes).where(inArray(lessonVotes.authorId, authorIds)).all();
+      const reactedStories = await tx.select({ id: storyReactions.storyId }).from(storyReactions).where(inArray(storyReactions.authorId, authorIds)).all();
+      const votedLessons = await tx.select({ id: lessonVotes.lessonId }).from(lessonVotes).where(inArray(lessonVotes.authorId, authorIds)).all();
       if (options.keepContent) {
-        tx.update(stories).set({ authorId: null }).where(inArray(stories.authorId, authorIds)).run();
-        tx.update(comments).set({ authorId: null }).where(inArray(comments.authorId, authorIds)).run();
+        await tx.update(stories).set({ authorId: null }).where(inArray(stories.authorId, authorIds)).run();
+        await tx.update(comments).set({ authorId: null }).where(inArray(comments.authorId, authorIds)).run();
       } else {
-        const ownComments = tx.select({ id: comments.id }).from(comments).where(inArray(comments.authorId, authorIds)).all();
-        for (const comment of ownComments) removeComment(txDb, comment.id);
-        const ownStories = tx.select({ id: stories.id }).from(stories).where(inArray(stories.authorId, authorIds)).all();
-        forgetReportsOnStories(txDb, ownStories.map((story) => story.id));
-        tx.delete(stories).where(inArray(stories.authorId, authorIds)).run();
+        const ownComments = await tx.select({ id: comments.id }).from(comments).where(inArray(comments.authorId, authorIds)).all();
+        for (const comment of ownComments) await removeComment(tx, comment.id);
+        const ownStories = await tx.select({ id: stories.id }).from(stories).where(inArray(stories.authorId, authorIds)).all();
+        await forgetReportsOnStories(tx, ownStories.map((story) => story.id));
+        await tx.delete(stories).where(inArray(stories.authorId, authorIds)).run();
       }
       // Reactions cascade with their authors; counts are then recounted from the rows.
-      tx.delete(authors).where(inArray(authors.id, authorIds)).run();
+      await tx.delete(authors).where(inArray(authors.id, authorIds)).run();
       for (const { id } of reactedStories) {
-        tx.update(stories)
+        await tx.update(stories)
           .set({ beenThereCount: sql`(SELECT count(*) FROM story_reactions WHERE story_id = ${id})` })
           .where(eq(stories.id, id))
           .run();
       }
       for (const { id } of votedLessons) {
-        tx.update(lessons)
+        await tx.update(lessons)
           .set({ helpfulCount: sql`(SELECT count(*) FROM lesson_votes WHERE lesson_id = ${id})` })
           .where(eq(lessons.id, id))
           .run();
       }
     }
-    tx.delete(users).where(eq(users.id, userId)).run();
+    await tx.delete(users).where(eq(users.id, userId)).run();
   });
   forgetDeletedText(db);
 }
@@ -154,10 +155,10 @@ export interface MyComment {
 }
 
 /** The account's own stories and comments, for /me (never shown to anyone else). */
-export function listOwnContent(db: Db, userId: string): { stories: MyStory[]; comments: MyComment[] } {
-  const mine = db.select({ id: authors.id }).from(authors).where(eq(authors.userId, userId)).all().map((a) => a.id);
+export async function listOwnContent(db: Db, userId: string): Promise<{ stories: MyStory[]; comments: MyComment[] }> {
+  const mine = (await db.select({ id: authors.id }).from(authors).where(eq(authors.userId, userId)).all()).map((a) => a.id);
   if (mine.length === 0) return { stories: [], comments: [] };
-  const ownStories = db
+  const ownStories = await db
     .select({
       id: stories.id,
       slug: stories.slug,
@@ -171,7 +172,7 @@ export function listOwnContent(db: Db, userId: string): { stories: MyStory[]; co
     .where(inArray(stories.authorId, mine))
     .orderBy(sql`${stories.publishedAt} DESC`)
     .all();
-  const ownComments = db
+  const ownComments = await db
     .select({
       id: comments.id,
       storyId: stories.id,

@@ -4,7 +4,7 @@
  */
 import { and, eq, isNull, asc, count } from 'drizzle-orm';
 import { authors, comments, stories, type Author } from '../../db/schema';
-import type { Db } from './db';
+import { write, type Db } from './transaction';
 import { hmacHex, looksLikeToken, randomToken } from './crypto';
 import { getServerSecret } from './secret';
 import { pseudonymFromDigest } from '../lib/pseudonym';
@@ -22,48 +22,52 @@ export function newAuthorKey(): string {
 }
 
 /** The author row for a key, or null when the key is malformed or unknown. */
-export function findAuthorByKey(db: Db, key: string | undefined | null): Author | null {
+export async function findAuthorByKey(db: Db, key: string | undefined | null): Promise<Author | null> {
   if (!key || !looksLikeToken(key)) return null;
-  return db.select().from(authors).where(eq(authors.keyHash, hashAuthorKey(key))).get() ?? null;
+  return (await db.select().from(authors).where(eq(authors.keyHash, hashAuthorKey(key))).get()) ?? null;
 }
 
 /** The author row for a key, created on first write. */
-export function getOrCreateAuthor(db: Db, key: string, now = Date.now()): Author {
+export async function getOrCreateAuthor(db: Db, key: string, now = Date.now()): Promise<Author> {
   const keyHash = hashAuthorKey(key);
-  db.insert(authors).values({ keyHash, createdAt: now }).onConflictDoNothing().run();
-  return db.select().from(authors).where(eq(authors.keyHash, keyHash)).get()!;
+  return write(db, async (w) => {
+    await w.insert(authors).values({ keyHash, createdAt: now }).onConflictDoNothing().run();
+    return (await w.select().from(authors).where(eq(authors.keyHash, keyHash)).get())!;
+  });
 }
 
 /** The first author an account owns (used when a logged-in person writes from a new browser). */
-export function findPrimaryAuthorOfUser(db: Db, userId: string): Author | null {
-  return db.select().from(authors).where(eq(authors.userId, userId)).orderBy(asc(authors.id)).get() ?? null;
+export async function findPrimaryAuthorOfUser(db: Db, userId: string): Promise<Author | null> {
+  return (await db.select().from(authors).where(eq(authors.userId, userId)).orderBy(asc(authors.id)).get()) ?? null;
 }
 
 /** Every author an account owns. */
-export function listAuthorsOfUser(db: Db, userId: string): Author[] {
-  return db.select().from(authors).where(eq(authors.userId, userId)).orderBy(asc(authors.id)).all();
+export async function listAuthorsOfUser(db: Db, userId: string): Promise<Author[]> {
+  return await db.select().from(authors).where(eq(authors.userId, userId)).orderBy(asc(authors.id)).all();
 }
 
 /** Whether an author row belongs to an account (false for a null author: a disowned story). */
-export function authorBelongsToUser(db: Db, authorId: number | null, userId: string): boolean {
+export async function authorBelongsToUser(db: Db, authorId: number | null, userId: string): Promise<boolean> {
   if (authorId === null) return false;
-  const row = db.select({ userId: authors.userId }).from(authors).where(eq(authors.id, authorId)).get();
+  const row = await db.select({ userId: authors.userId }).from(authors).where(eq(authors.id, authorId)).get();
   return row?.userId === userId;
 }
 
 /** Links an anonymous author to an account, so its stories and comments become the account's. */
-export function adoptAuthor(db: Db, authorId: number, userId: string): void {
-  db.update(authors)
-    .set({ userId })
-    .where(and(eq(authors.id, authorId), isNull(authors.userId)))
-    .run();
+export async function adoptAuthor(db: Db, authorId: number, userId: string): Promise<void> {
+  await write(db, (w) =>
+    w.update(authors)
+      .set({ userId })
+      .where(and(eq(authors.id, authorId), isNull(authors.userId)))
+      .run(),
+  );
 }
 
 /** How much an author wrote: stories, and comments still shown (for the offer to link them to an account). */
-export function countAuthorWork(db: Db, authorId: number): { stories: number; comments: number } {
-  const storyCount = db.select({ n: count() }).from(stories).where(eq(stories.authorId, authorId)).get()?.n ?? 0;
+export async function countAuthorWork(db: Db, authorId: number): Promise<{ stories: number; comments: number }> {
+  const storyCount = (await db.select({ n: count() }).from(stories).where(eq(stories.authorId, authorId)).get())?.n ?? 0;
   const commentCount =
-    db.select({ n: count() }).from(comments).where(and(eq(comments.authorId, authorId), eq(comments.state, 'visible'))).get()?.n ?? 0;
+    (await db.select({ n: count() }).from(comments).where(and(eq(comments.authorId, authorId), eq(comments.state, 'visible'))).get())?.n ?? 0;
   return { stories: storyCount, comments: commentCount };
 }
 

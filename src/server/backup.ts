@@ -2,7 +2,7 @@
  * Online backup of the default mode's SQLite file through SQLite's backup API (better-sqlite3's
  * .backup()): a consistent copy taken while the server keeps reading and writing, unlike copying the
  * file, which can catch a half-checkpointed WAL. In libSQL mode the primary owns the data; back it up
- * there (docs/multi-machine.md).
+ * there (README, "Running on more than one machine").
  */
 import Database from 'better-sqlite3';
 import { existsSync, renameSync, rmSync } from 'node:fs';

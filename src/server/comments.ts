@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { comments, stories, type Comment } from '../../db/schema';
-import { forgetDeletedText, type Db } from './db';
+import { forgetDeletedText, inTransaction, write, type Db } from './transaction';
 import { forgetReportsOnComment } from './deleted-text';
 import { ServiceError, isUniqueViolation } from './errors';
 import { sha256Hex, looksLikeToken } from './crypto';
@@ -37,10 +37,10 @@ export interface Actor {
 }
 
 /** Whether this actor wrote something whose author is `authorId` (same key, or same account). */
-export function isSameAuthor(db: Db, actor: Actor, authorId: number | null): boolean {
+export async function isSameAuthor(db: Db, actor: Actor, authorId: number | null): Promise<boolean> {
   if (authorId === null) return false;
   if (authorId === actor.authorId) return true;
-  return actor.userId !== null && authorBelongsToUser(db, authorId, actor.userId);
+  return actor.userId !== null && await authorBelongsToUser(db, authorId, actor.userId);
 }
 
 function renderComment(body: string): string {
@@ -62,9 +62,9 @@ function commentSubmissionHash(submission: string, body: string): string {
 }
 
 /** The comment this form already added to this story with this text, or null (see addComment). */
-export function findCommentBySubmission(db: Db, storyId: number, submission: string, body: string): { id: number } | null {
+export async function findCommentBySubmission(db: Db, storyId: number, submission: string, body: string): Promise<{ id: number } | null> {
   if (!looksLikeToken(submission)) return null;
-  const row = db
+  const row = await db
     .select({ id: comments.id })
     .from(comments)
     .where(and(eq(comments.submissionHash, commentSubmissionHash(submission, body)), eq(comments.storyId, storyId)))
@@ -79,14 +79,14 @@ export const COMMENT_RESUBMISSION_WINDOW_MS = 24 * 60 * 60 * 1000;
  * A comment these authors recently left in the same place (story and parent) with exactly this
  * text, or null: the comment form sent again from a page the browser rendered afresh.
  */
-export function findRecentSameComment(
+export async function findRecentSameComment(
   db: Db,
   authorIds: number[],
   input: { storyId: number; parentId: number | null; body: string },
   now = Date.now(),
-): { id: number } | null {
+): Promise<{ id: number } | null> {
   if (authorIds.length === 0) return null;
-  const row = db
+  const row = await db
     .select({ id: comments.id })
     .from(comments)
     .where(
@@ -107,7 +107,7 @@ export function findRecentSameComment(
  * Adds a comment (or a reply when parentId is set) and bumps the story's comment count, in one
  * transaction. The parent must belong to the same story.
  */
-export function addComment(
+export async function addComment(
   db: Db,
   input: {
     storyId: number;
@@ -118,14 +118,14 @@ export function addComment(
     submission?: string | null;
     now?: number;
   },
-): { id: number } {
+): Promise<{ id: number }> {
   const now = input.now ?? Date.now();
   const submission = input.submission && looksLikeToken(input.submission) ? input.submission : null;
   if (submission) {
-    const earlier = findCommentBySubmission(db, input.storyId, submission, input.body);
+    const earlier = await findCommentBySubmission(db, input.storyId, submission, input.body);
     if (earlier) return earlier;
   }
-  const story = db
+  const story = await db
     .select({ id: stories.id, authorId: stories.authorId, state: stories.state, publishedAt: stories.publishedAt })
     .from(stories)
     .where(eq(stories.id, input.storyId))
@@ -134,7 +134,7 @@ export function addComment(
     throw new ServiceError('not_found', 'This story is not available for comments.');
   }
   if (input.parentId !== null) {
-    const parent = db
+    const parent = await db
       .select({ storyId: comments.storyId, state: comments.state })
       .from(comments)
       .where(eq(comments.id, input.parentId))
@@ -147,10 +147,10 @@ export function addComment(
     }
   }
   const html = renderComment(input.body);
-  const isOp = isSameAuthor(db, input.actor, story.authorId);
+  const isOp = await isSameAuthor(db, input.actor, story.authorId);
 
-  const insert = () => db.transaction((tx) => {
-    const row = tx
+  const insert = () => inTransaction(db, async (tx) => {
+    const row = (await tx
       .insert(comments)
       .values({
         storyId: input.storyId,
@@ -164,63 +164,63 @@ export function addComment(
         submissionHash: submission ? commentSubmissionHash(submission, input.body) : null,
       })
       .returning({ id: comments.id })
-      .get();
-    tx.update(stories)
+      .get())!;
+    await tx.update(stories)
       .set({ commentCount: sql`${stories.commentCount} + 1` })
       .where(eq(stories.id, input.storyId))
       .run();
     return row;
   });
   try {
-    return insert();
+    return await insert();
   } catch (error) {
     // The same form at the same moment in another process: its comment is the one.
-    const winner = submission && isUniqueViolation(error) ? findCommentBySubmission(db, input.storyId, submission, input.body) : null;
+    const winner = submission && isUniqueViolation(error) ? await findCommentBySubmission(db, input.storyId, submission, input.body) : null;
     if (winner) return winner;
     throw error;
   }
 }
 
-export function getCommentById(db: Db, id: number): Comment | null {
-  return db.select().from(comments).where(eq(comments.id, id)).get() ?? null;
+export async function getCommentById(db: Db, id: number): Promise<Comment | null> {
+  return (await db.select().from(comments).where(eq(comments.id, id)).get()) ?? null;
 }
 
 /**
  * Removes a comment's text for real. A comment with replies keeps its place as "[deleted]" so the
  * thread still reads; one without replies disappears.
  */
-export function removeComment(db: Db, commentId: number): void {
-  db.transaction((tx) => {
-    const comment = tx.select().from(comments).where(eq(comments.id, commentId)).get();
+export async function removeComment(db: Db, commentId: number): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    const comment = await tx.select().from(comments).where(eq(comments.id, commentId)).get();
     if (!comment || comment.state === 'deleted') return;
-    const reply = tx.select({ id: comments.id }).from(comments).where(eq(comments.parentId, commentId)).limit(1).get();
+    const reply = await tx.select({ id: comments.id }).from(comments).where(eq(comments.parentId, commentId)).limit(1).get();
     if (reply) {
-      tx.update(comments)
+      await tx.update(comments)
         .set({ state: 'deleted', bodyMarkdown: '', bodyHtml: '', authorId: null, submissionHash: null })
         .where(eq(comments.id, commentId))
         .run();
     } else {
-      tx.delete(comments).where(eq(comments.id, commentId)).run();
+      await tx.delete(comments).where(eq(comments.id, commentId)).run();
     }
     if (comment.state === 'visible') {
-      tx.update(stories)
+      await tx.update(stories)
         .set({ commentCount: sql`max(${stories.commentCount} - 1, 0)` })
         .where(eq(stories.id, comment.storyId))
         .run();
     }
-    forgetReportsOnComment(tx as unknown as Db, commentId);
+    await forgetReportsOnComment(tx, commentId);
   });
   forgetDeletedText(db);
 }
 
 /** Deletes the actor's own comment; someone else's is refused. */
-export function deleteOwnComment(db: Db, commentId: number, actor: Actor): { storyId: number } {
-  const comment = getCommentById(db, commentId);
+export async function deleteOwnComment(db: Db, commentId: number, actor: Actor): Promise<{ storyId: number }> {
+  const comment = await getCommentById(db, commentId);
   if (!comment || comment.state === 'deleted') throw new ServiceError('not_found', 'That comment no longer exists.');
-  if (!isSameAuthor(db, actor, comment.authorId)) {
+  if (!(await isSameAuthor(db, actor, comment.authorId))) {
     throw new ServiceError('forbidden', 'You can only delete your own comments.');
   }
-  removeComment(db, commentId);
+  await removeComment(db, commentId);
   return { storyId: comment.storyId };
 }
 
@@ -233,15 +233,15 @@ export function withinEditWindow(createdAt: number, now = Date.now()): boolean {
  * Replaces the text of the actor's own comment within the edit window (15 minutes); it then shows
  * as edited. Someone else's comment, or a late edit, is refused with a message.
  */
-export function editOwnComment(db: Db, commentId: number, actor: Actor, body: string, now = Date.now()): { storyId: number } {
-  const comment = getCommentById(db, commentId);
+export async function editOwnComment(db: Db, commentId: number, actor: Actor, body: string, now = Date.now()): Promise<{ storyId: number }> {
+  const comment = await getCommentById(db, commentId);
   if (!comment || comment.state !== 'visible') throw new ServiceError('not_found', 'That comment no longer exists.');
-  if (!isSameAuthor(db, actor, comment.authorId)) throw new ServiceError('forbidden', 'You can only edit your own comments.');
+  if (!(await isSameAuthor(db, actor, comment.authorId))) throw new ServiceError('forbidden', 'You can only edit your own comments.');
   if (!withinEditWindow(comment.createdAt, now)) {
     throw new ServiceError('forbidden', `Comments can be edited for ${LIMITS.commentEditWindowMs / 60_000} minutes after posting. You can still delete it.`);
   }
   const html = renderComment(body);
-  db.update(comments).set({ bodyMarkdown: body, bodyHtml: html, editedAt: now }).where(eq(comments.id, commentId)).run();
+  await write(db, (w) => w.update(comments).set({ bodyMarkdown: body, bodyHtml: html, editedAt: now }).where(eq(comments.id, commentId)).run());
   // The words edited away must not linger in the write-ahead log either.
   forgetDeletedText(db);
   return { storyId: comment.storyId };
@@ -257,8 +257,8 @@ export function previewComment(body: string): string {
  * first), with depth. Removed comments without visible descendants are left out; hidden ones are
  * shown to moderators only.
  */
-export function listThread(db: Db, storyId: number, options: { includeHidden?: boolean } = {}): ThreadComment[] {
-  const rows = db
+export async function listThread(db: Db, storyId: number, options: { includeHidden?: boolean } = {}): Promise<ThreadComment[]> {
+  const rows = await db
     .select()
     .from(comments)
     .where(and(eq(comments.storyId, storyId)))

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 export const DEFAULT_DATABASE_PATH = 'data/rite-of-passage.db';
 
 export function databasePath(): string {
-  return process.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH;
+  return process.env.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH;
 }
 
 /** The folder beside the database, for server-generated files such as the secret. */

@@ -1,19 +1,27 @@
 /**
- * The one database module: opens SQLite, applies committed migrations, seeds an empty database.
- * Everything else receives `db` as a parameter, so tests can hand services a fresh database.
+ * The one database module: opens the database the environment names (better-sqlite3 on a file by
+ * default, libSQL with DATABASE_URL; see database-config.ts), applies committed migrations, seeds
+ * an empty database. Everything else receives `db` as a parameter, so tests can hand services a
+ * fresh database. How services write on either driver: transaction.ts.
  */
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { createClient } from '@libsql/client';
+import { drizzle as drizzleLibsql } from 'drizzle-orm/libsql';
+import { migrate as migrateLibsql } from 'drizzle-orm/libsql/migrator';
+import { sql } from 'drizzle-orm';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from '../../db/schema';
 import { ensureFailureTypes, seedDemoContent } from './seed';
-import { databasePath } from './config';
-import { isDatabaseBusy } from './errors';
+import { readDatabaseConfig, type DatabaseConfig } from './database-config';
+import { getServerSecret } from './secret';
+import { BUSY_TIMEOUT_MS, closeDatabase, registerLibsql, registerSqlite, sqliteWriterOf, type Db } from './transaction';
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export type { Db } from './transaction';
+export { checkDatabase, forgetDeletedText, inTransaction, waitForWriteLock, write, writeUnlessBusy } from './transaction';
 
 /** Finds db/migrations whether we run from src (tsx, vitest) or from the built dist/server. */
 export function findMigrationsFolder(): string {
@@ -32,12 +40,6 @@ export interface OpenOptions {
   seedDemo?: boolean;
 }
 
-/**
- * How long one statement may wait for another process's write lock. better-sqlite3 waits by
- * blocking the event loop, so it stays short: writes wait longer, without blocking, in
- * waitForWriteLock(), and reads never need the lock (WAL).
- */
-const BUSY_TIMEOUT_MS = 200;
 /** While opening (migrations, demo stories) nobody is waiting yet, and another process may be doing the same. */
 const OPEN_BUSY_TIMEOUT_MS = 10_000;
 /** After a checkpoint the write-ahead log is cut back to this size, so it cannot grow for ever. */
@@ -74,7 +76,7 @@ function openSqlite(path: string): Database.Database {
 }
 
 /** Opens (creating if needed) a database file, sets durability pragmas and migrates it. */
-export function openDatabase(path: string, options: OpenOptions = {}): Db {
+function openSqliteConnection(path: string): Database.Database {
   const sqlite = openSqlite(path);
   sqlite.pragma('journal_mode = WAL');
   // FULL: a story we acknowledged survives a power cut, not only a process crash.
@@ -84,129 +86,163 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   sqlite.pragma('secure_delete = ON');
   sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   sqlite.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
-  const db = drizzle(sqlite, { schema }) as Db;
-  migrate(db, { migrationsFolder: findMigrationsFolder() });
-  ensureFailureTypes(db);
-  if (options.seedDemo) seedDemoContent(db);
-  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return sqlite;
+}
+
+/**
+ * Opens a database file for the default mode: a writer connection (migrated here) and a reader.
+ * Failure types are ensured; demo stories added when asked and the database has none.
+ */
+export async function openDatabase(path: string, options: OpenOptions = {}): Promise<Db> {
+  const writer = openSqliteConnection(path);
+  const writerDb = drizzle(writer, { schema }) as unknown as Db;
+  migrate(writerDb as never, { migrationsFolder: findMigrationsFolder() });
+  const reader = path === ':memory:' ? writer : openSqliteConnection(path);
+  const db = (path === ':memory:' ? writerDb : drizzle(reader, { schema })) as unknown as Db;
+  registerSqlite(db, reader, writerDb, writer);
+  await prepareContent(db, options);
+  writer.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  reader.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return db;
 }
 
-let shared: Db | null = null;
+/** Two servers starting together may both migrate; the loser's batch fails, and its retry finds nothing to do. */
+const MIGRATION_RETRIES = 3;
+const MIGRATION_RETRY_MS = 1_000;
+
+/**
+ * Opens a libSQL database: migrations once against the primary (a plain remote client, so they are
+ * not forwarded through a replica), then the client the app uses: an embedded replica synced every
+ * DATABASE_SYNC_INTERVAL seconds and after each of our writes, or the remote itself.
+ */
+export async function openLibsqlDatabase(config: Extract<DatabaseConfig, { driver: 'libsql' }>, options: OpenOptions = {}): Promise<Db> {
+  const primary = createClient({ url: config.url, authToken: config.authToken });
+  try {
+    const migrator = drizzleLibsql(primary, { schema });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await migrateLibsql(migrator, { migrationsFolder: findMigrationsFolder() });
+        break;
+      } catch (error) {
+        if (attempt >= MIGRATION_RETRIES) throw error;
+        await new Promise((r) => setTimeout(r, MIGRATION_RETRY_MS));
+      }
+    }
+  } catch (error) {
+    primary.close();
+    throw error;
+  }
+  const primaryDb = drizzleLibsql(primary, { schema }) as unknown as Db;
+  registerLibsql(primaryDb, primary);
+  if (config.replica) {
+    // Reference data and demo content go straight to the primary (a write through a replica costs a
+    // round trip more per statement); the replica then receives them in its first sync.
+    try {
+      seededCount.set(config, await prepareContent(primaryDb, options));
+    } catch (error) {
+      primary.close();
+      throw error;
+    }
+  }
+  let db: Db;
+  if (config.replica) {
+    mkdirSync(dirname(resolve(config.replica.path)), { recursive: true });
+    const client = createClient({
+      url: `file:${config.replica.path}`,
+      syncUrl: config.url,
+      authToken: config.authToken,
+      syncInterval: config.replica.syncIntervalSeconds,
+    });
+    await client.sync();
+    db = drizzleLibsql(client, { schema }) as unknown as Db;
+    // readYourWrites (on by default) already shows a write to its writer; a sync brings the rest with it.
+    // The primary stays open beside the replica for the reads that must not lag (readPrimary).
+    registerLibsql(
+      db,
+      client,
+      async () => {
+        await client.sync().catch(() => undefined);
+      },
+      { client: primary, db: primaryDb },
+    );
+  } else {
+    db = primaryDb;
+    seededCount.set(config, await prepareContent(db, options));
+  }
+  return db;
+}
+
+/** How many demo stories opening a libSQL database added (it seeds on the primary while opening). */
+const seededCount = new WeakMap<object, number>();
+
+/** Opens whatever the environment (or `config`) names. */
+export async function openConfiguredDatabase(config: DatabaseConfig = readDatabaseConfig(), options: OpenOptions = {}): Promise<Db> {
+  return config.driver === 'libsql' ? openLibsqlDatabase(config, options) : openDatabase(config.path, options);
+}
+
+async function prepareContent(db: Db, options: OpenOptions): Promise<number> {
+  await ensureFailureTypes(db);
+  return options.seedDemo ? seedDemoContent(db) : 0;
+}
+
+/** Where the database is, for start-up messages (never the auth token). */
+export function describeDatabaseConfig(config: DatabaseConfig): string {
+  if (config.driver === 'better-sqlite3') return resolve(config.path);
+  const url = new URL(config.url);
+  const shown = `${url.protocol}//${url.host}`;
+  return config.replica ? `${shown} (replica at ${resolve(config.replica.path)})` : shown;
+}
+
+let shared: Promise<Db> | null = null;
+let sharedDb: Db | null = null;
 /** process, as the event emitter it is, for the events scripts/serve.mjs listens to. */
 const processEvents = process as unknown as NodeJS.EventEmitter;
 
-/** The process-wide connection, opened on first use from DATABASE_PATH. */
-export function getDb(): Db {
-  if (!shared) {
-    let db: Db;
-    try {
-      db = openDatabase(databasePath());
-    } catch (error) {
-      if (error instanceof DatabaseOpenError) processEvents.emit(DATABASE_FAILED, { path: error.path, reason: error.reason });
-      throw error;
-    }
-    const demoStoriesAdded = process.env.SEED_DEMO !== '0' ? seedWhileOpening(db) : 0;
-    const storyCount = (db.$client.prepare('SELECT count(*) AS n FROM stories').get() as { n: number }).n;
-    shared = db;
-    processEvents.emit(DATABASE_OPENED, { path: resolve(databasePath()), storyCount, demoStoriesAdded });
-    processEvents.once(SHUTDOWN, closeSharedDatabase);
-  }
+/** The process-wide database, opened on first use from the environment. */
+export function getDb(): Promise<Db> {
+  shared ??= openShared().catch((error) => {
+    shared = null;
+    throw error;
+  });
   return shared;
 }
 
-/** Seeds with the patience of opening: other processes may be starting at the same moment. */
-function seedWhileOpening(db: Db): number {
-  db.$client.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
+async function openShared(): Promise<Db> {
+  const config = readDatabaseConfig();
+  // Refuse a libSQL start without a shared SECRET now, not on the first post.
+  if (config.driver === 'libsql') getServerSecret();
+  const seedDemo = process.env.SEED_DEMO !== '0';
+  let db: Db;
   try {
-    return seedDemoContent(db);
-  } finally {
-    db.$client.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  }
-}
-
-/** Checkpoints and closes the process-wide connection (at shutdown); the WAL file goes with it. */
-export function closeSharedDatabase(): void {
-  if (!shared) return;
-  const db = shared;
-  shared = null;
-  try {
-    db.$client.pragma('wal_checkpoint(TRUNCATE)');
-  } finally {
-    db.$client.close();
-  }
-}
-
-/**
- * Waits, without blocking other requests, until this connection could take the write lock.
- * False when another process still holds it after `maxWaitMs` (e.g. a backup), so the caller can
- * answer "try again" instead of holding the person's request.
- */
-export async function waitForWriteLock(db: Db, maxWaitMs: number): Promise<boolean> {
-  const sqlite = db.$client;
-  if (sqlite.inTransaction) return true;
-  const deadline = Date.now() + maxWaitMs;
-  for (;;) {
-    sqlite.pragma('busy_timeout = 0');
-    try {
-      sqlite.exec('BEGIN IMMEDIATE');
-      sqlite.exec('ROLLBACK');
-      return true;
-    } catch (error) {
-      if (!isDatabaseBusy(error)) throw error;
-      if (Date.now() >= deadline) return false;
-    } finally {
-      sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Runs a write that a read page does on the side (a session refresh, a sweep); skipped when busy. */
-export function writeUnlessBusy<T>(write: () => T, fallback: T): T {
-  try {
-    return write();
+    db = await openConfiguredDatabase(config, { seedDemo: config.driver === 'libsql' && seedDemo });
   } catch (error) {
-    if (isDatabaseBusy(error)) return fallback;
+    if (error instanceof DatabaseOpenError) processEvents.emit(DATABASE_FAILED, { path: error.path, reason: error.reason });
     throw error;
   }
+  const demoStoriesAdded = config.driver === 'libsql' ? (seededCount.get(config) ?? 0) : seedDemo ? await seedWhileOpening(db) : 0;
+  const row = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM stories`);
+  sharedDb = db;
+  processEvents.emit(DATABASE_OPENED, { path: describeDatabaseConfig(config), storyCount: Number(row?.n ?? 0), demoStoriesAdded });
+  processEvents.once(SHUTDOWN, closeSharedDatabase);
+  return db;
 }
 
-const CHECKPOINT_RETRY_MS = 1_000;
-const pendingCheckpoints = new WeakSet<Db>();
-
-/**
- * Deleted text must not live on in the write-ahead log: after a deletion the log is copied into
- * the database (where secure_delete has zeroed it) and truncated to nothing. Inside a transaction
- * this runs once it has committed; when another connection keeps the log busy, a little later.
- */
-export function forgetDeletedText(db: Db): void {
-  const sqlite = db.$client as Database.Database | undefined;
-  // A transaction handle (tx as Db) has no client: whoever opened the transaction calls this after.
-  if (!sqlite) return;
-  if (sqlite.inTransaction || sqlite.memory) {
-    if (!sqlite.memory) setImmediate(() => forgetDeletedText(db));
-    return;
-  }
-  if (!sqlite.open) return;
-  let busy = true;
+/** Seeds with the patience of opening: other processes may be starting at the same moment. */
+async function seedWhileOpening(db: Db): Promise<number> {
+  const writer = sqliteWriterOf(db);
+  writer?.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
   try {
-    const [result] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-    busy = result?.busy !== 0;
-  } catch (error) {
-    if (!isDatabaseBusy(error)) throw error;
-  }
-  if (busy && !pendingCheckpoints.has(db)) {
-    pendingCheckpoints.add(db);
-    setTimeout(() => {
-      pendingCheckpoints.delete(db);
-      forgetDeletedText(db);
-    }, CHECKPOINT_RETRY_MS).unref();
+    return await seedDemoContent(db);
+  } finally {
+    writer?.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
 }
 
-/** Quick liveness query for /healthz. */
-export function checkDatabase(db: Db): boolean {
-  const row = db.$client.prepare('SELECT 1 AS ok').get() as { ok: number } | undefined;
-  return row?.ok === 1;
+/** Checkpoints and closes the process-wide connections (at shutdown); the WAL file goes with it. */
+export function closeSharedDatabase(): void {
+  if (!sharedDb) return;
+  const db = sharedDb;
+  sharedDb = null;
+  shared = null;
+  closeDatabase(db);
 }

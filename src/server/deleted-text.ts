@@ -1,30 +1,32 @@
 /**
  * Deleted text really gone, beyond the row itself: reports whose reasons quote it are closed and
- * emptied. (The write-ahead log that still holds old pages is db.ts's forgetDeletedText().)
+ * emptied. (The write-ahead log that still holds old pages is transaction.ts's forgetDeletedText().)
  */
 import { and, eq, inArray, or } from 'drizzle-orm';
 import { comments, reports } from '../../db/schema';
-import type { Db } from './db';
+import { write, type Db } from './transaction';
 
 /** Closes every report about these stories or their comments and clears its reason. */
-export function forgetReportsOnStories(db: Db, storyIds: number[]): void {
+export async function forgetReportsOnStories(db: Db, storyIds: number[]): Promise<void> {
   if (storyIds.length === 0) return;
   const storyComments = db.select({ id: comments.id }).from(comments).where(inArray(comments.storyId, storyIds));
-  db.update(reports)
-    .set({ state: 'closed', reason: '' })
-    .where(
-      or(
-        and(eq(reports.targetType, 'story'), inArray(reports.targetId, storyIds)),
-        and(eq(reports.targetType, 'comment'), inArray(reports.targetId, storyComments)),
-      ),
-    )
-    .run();
+  await write(db, (w) =>
+    w
+      .update(reports)
+      .set({ state: 'closed', reason: '' })
+      .where(
+        or(
+          and(eq(reports.targetType, 'story'), inArray(reports.targetId, storyIds)),
+          and(eq(reports.targetType, 'comment'), inArray(reports.targetId, storyComments)),
+        ),
+      )
+      .run(),
+  );
 }
 
 /** Closes every report about a removed comment and clears its reason. */
-export function forgetReportsOnComment(db: Db, commentId: number): void {
-  db.update(reports)
-    .set({ state: 'closed', reason: '' })
-    .where(and(eq(reports.targetType, 'comment'), eq(reports.targetId, commentId)))
-    .run();
+export async function forgetReportsOnComment(db: Db, commentId: number): Promise<void> {
+  await write(db, (w) =>
+    w.update(reports).set({ state: 'closed', reason: '' }).where(and(eq(reports.targetType, 'comment'), eq(reports.targetId, commentId))).run(),
+  );
 }

@@ -39,10 +39,26 @@ export function httpStatusFor(code: ServiceErrorCode): number {
   }
 }
 
-/** Whether an error is SQLite saying another connection holds the lock it needed. */
+/**
+ * Whether an error says the database cannot take a write right now: SQLite's busy or locked (another
+ * connection holds the lock it needed), or in libSQL mode the primary out of reach.
+ */
 export function isDatabaseBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+  if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) return true;
+  return isDatabaseUnreachable(error);
+}
+
+/**
+ * libSQL mode with the primary down (checked against sqld 0.24): a write through a replica fails at
+ * once with WriteDelegation(status: Unavailable…) and no code, a remote client with "fetch failed",
+ * a sync with PrimaryHandshakeTimeout. drizzle wraps each, so the causes are searched.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if (/WriteDelegation|Unavailable|fetch failed|ECONNREFUSED|PrimaryHandshakeTimeout|connection refused/i.test(current.message)) return true;
+  }
+  return false;
 }
 
 /** Seconds a person is asked to wait when another process holds the database's write lock. */
@@ -54,6 +70,14 @@ export const BUSY_RETRY_AFTER_SECONDS = 5;
  */
 export function busyAsServiceError(error: unknown): unknown {
   if (!isDatabaseBusy(error)) return error;
+  if (isDatabaseUnreachable(error)) {
+    return new ServiceError(
+      'busy',
+      'Saving is paused for a moment: the site cannot reach its database server, so nothing was saved yet. Reading still works. Please send this again in a minute.',
+      undefined,
+      BUSY_RETRY_AFTER_SECONDS,
+    );
+  }
   return new ServiceError(
     'busy',
     'The site is busy with maintenance for a moment, so nothing was saved yet. Please send this again in a few seconds.',
@@ -65,7 +89,37 @@ export function busyAsServiceError(error: unknown): unknown {
 /** Whether a database error is a UNIQUE constraint (drizzle wraps the driver's error as its cause). */
 export function isUniqueViolation(error: unknown): boolean {
   for (let current = error; current instanceof Error; current = current.cause) {
-    if ((current as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
+    const code = (current as { code?: unknown }).code;
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
+    // libSQL over the network reports only the primary code; the message names the constraint.
+    if (code === 'SQLITE_CONSTRAINT' && /UNIQUE constraint failed/.test(current.message)) return true;
   }
   return false;
+}
+
+/** What a form answers for an expected failure: its status, message, field and wait. */
+export interface FormProblem {
+  code: ServiceErrorCode;
+  status: number;
+  message: string;
+  /** The form field the message belongs beside, when there is one. */
+  field: string | undefined;
+  retryAfterSeconds: number | undefined;
+}
+
+/**
+ * The one mapping from an error to a form's answer, for every POST handler: a ServiceError (or a
+ * busy or unreachable database, as 503) becomes a FormProblem; anything else is rethrown, to
+ * reach the 500 page and the log, never the person.
+ */
+export function formProblem(error: unknown): FormProblem {
+  const explained = busyAsServiceError(error);
+  if (!(explained instanceof ServiceError)) throw explained;
+  return {
+    code: explained.code,
+    status: httpStatusFor(explained.code),
+    message: explained.message,
+    field: explained.field,
+    retryAfterSeconds: explained.retryAfterSeconds,
+  };
 }

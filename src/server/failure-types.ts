@@ -1,7 +1,7 @@
 /** Failure types (tags): the taxonomy readers browse by. */
 import { asc, eq, sql } from 'drizzle-orm';
 import { failureTypes } from '../../db/schema';
-import type { Db } from './db';
+import type { Db } from './transaction';
 
 export interface FailureTypeSummary {
   id: number;
@@ -12,8 +12,8 @@ export interface FailureTypeSummary {
 }
 
 /** Every failure type with the number of stories readers can see, in taxonomy order. */
-export function listFailureTypes(db: Db, now = Date.now()): FailureTypeSummary[] {
-  return db.all<FailureTypeSummary>(sql`
+export async function listFailureTypes(db: Db, now = Date.now()): Promise<FailureTypeSummary[]> {
+  return await db.all<FailureTypeSummary>(sql`
     SELECT ft.id, ft.slug, ft.name, ft.description,
       (SELECT count(*) FROM story_failure_types sft JOIN stories s ON s.id = sft.story_id
         WHERE sft.failure_type_id = ft.id AND s.state = 'visible' AND sft.published_at <= ${now}) AS storyCount
@@ -22,14 +22,14 @@ export function listFailureTypes(db: Db, now = Date.now()): FailureTypeSummary[]
 }
 
 /** Slugs and names only, for forms and filters. */
-export function listFailureTypeChoices(db: Db): { slug: string; name: string; description: string }[] {
-  return db
+export async function listFailureTypeChoices(db: Db): Promise<{ slug: string; name: string; description: string }[]> {
+  return await db
     .select({ slug: failureTypes.slug, name: failureTypes.name, description: failureTypes.description })
     .from(failureTypes)
     .orderBy(asc(failureTypes.id))
     .all();
 }
 
-export function getFailureTypeBySlug(db: Db, slug: string) {
-  return db.select().from(failureTypes).where(eq(failureTypes.slug, slug)).get() ?? null;
+export async function getFailureTypeBySlug(db: Db, slug: string) {
+  return (await db.select().from(failureTypes).where(eq(failureTypes.slug, slug)).get()) ?? null;
 }

@@ -1,7 +1,7 @@
 /** RSS feeds (through @astrojs/rss) and the sitemap: only what readers can see right now. */
 import rss from '@astrojs/rss';
 import { sql } from 'drizzle-orm';
-import type { Db } from './db';
+import type { Db } from './transaction';
 import { listFeed } from './stories';
 import { listFailureTypeChoices } from './failure-types';
 import { markdownExcerpt } from './markdown';
@@ -15,12 +15,12 @@ const FEED_SIZE = 30;
 
 /** An RSS 2.0 response of the newest stories, optionally of one failure type. */
 export async function storyFeedResponse(db: Db, origin: string, type: FailureType | null): Promise<Response> {
-  const page = listFeed(db, { failureTypeId: type?.id, limit: FEED_SIZE });
+  const page = await listFeed(db, { failureTypeId: type?.id, limit: FEED_SIZE });
   const ids = page.stories.map((story) => story.id);
   // One query for the bodies of the page, for the item descriptions.
   const bodies = new Map(
     ids.length
-      ? db.select({ id: stories.id, body: stories.bodyMarkdown }).from(stories).where(and(inArray(stories.id, ids), eq(stories.state, 'visible'))).all().map((row) => [row.id, row.body])
+      ? (await db.select({ id: stories.id, body: stories.bodyMarkdown }).from(stories).where(and(inArray(stories.id, ids), eq(stories.state, 'visible'))).all()).map((row) => [row.id, row.body])
       : [],
   );
   const response = await rss({
@@ -48,14 +48,14 @@ export async function storyFeedResponse(db: Db, origin: string, type: FailureTyp
 const escapeXml = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** The sitemap: every visible story, failure type page and lessons page, plus the main pages. */
-export function sitemapXml(db: Db, origin: string, now = Date.now()): string {
+export async function sitemapXml(db: Db, origin: string, now = Date.now()): Promise<string> {
   const urls: { loc: string; lastmod?: number }[] = [
     { loc: '/' }, { loc: '/tags' }, { loc: '/lessons' }, { loc: '/about' }, { loc: '/new' }, { loc: '/mod/log' },
   ];
-  for (const type of listFailureTypeChoices(db)) {
+  for (const type of await listFailureTypeChoices(db)) {
     urls.push({ loc: `/tags/${type.slug}` }, { loc: `/lessons/${type.slug}` });
   }
-  const rows = db.all<{ id: number; slug: string; updated: number }>(sql`
+  const rows = await db.all<{ id: number; slug: string; updated: number }>(sql`
     SELECT id, slug, max(coalesce(edited_at, 0), published_at, coalesce(followed_up_at, 0)) AS updated FROM stories
     WHERE state = 'visible' AND published_at <= ${now} ORDER BY published_at DESC, id DESC LIMIT 45000`);
   for (const row of rows) urls.push({ loc: storyPath(row), lastmod: row.updated });

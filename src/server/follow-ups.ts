@@ -4,7 +4,7 @@
  */
 import { asc, eq, sql } from 'drizzle-orm';
 import { stories, storyFollowUps } from '../../db/schema';
-import type { Db } from './db';
+import { firstRow, inTransaction, type Db } from './transaction';
 import { ServiceError } from './errors';
 import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
 import { LIMITS } from '../lib/limits';
@@ -27,7 +27,7 @@ export function followUpBody(raw: string): string {
 }
 
 /** Adds a follow-up to a story and marks the story as updated, in one transaction. */
-export function addFollowUp(db: Db, storyId: number, raw: string, now = Date.now()): { id: number } {
+export async function addFollowUp(db: Db, storyId: number, raw: string, now = Date.now()): Promise<{ id: number }> {
   const body = followUpBody(raw);
   let html: string;
   try {
@@ -36,20 +36,20 @@ export function addFollowUp(db: Db, storyId: number, raw: string, now = Date.now
     if (error instanceof UnrenderableMarkdownError) throw new ServiceError('invalid', error.message, 'followUp');
     throw error;
   }
-  const existing = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM story_follow_ups WHERE story_id = ${storyId}`);
+  const existing = await firstRow<{ n: number }>(db, sql`SELECT count(*) AS n FROM story_follow_ups WHERE story_id = ${storyId}`);
   if ((existing?.n ?? 0) >= LIMITS.followUpsPerStoryMax) {
     throw new ServiceError('invalid', `A story can have at most ${LIMITS.followUpsPerStoryMax} updates. Edit the story instead.`, 'followUp');
   }
-  return db.transaction((tx) => {
-    const row = tx.insert(storyFollowUps).values({ storyId, bodyMarkdown: body, bodyHtml: html, createdAt: now }).returning({ id: storyFollowUps.id }).get();
-    tx.update(stories).set({ followedUpAt: now }).where(eq(stories.id, storyId)).run();
+  return await inTransaction(db, async (tx) => {
+    const row = await tx.insert(storyFollowUps).values({ storyId, bodyMarkdown: body, bodyHtml: html, createdAt: now }).returning({ id: storyFollowUps.id }).get();
+    await tx.update(stories).set({ followedUpAt: now }).where(eq(stories.id, storyId)).run();
     return row;
   });
 }
 
 /** A story's follow-ups, oldest first (they read as a continuation). */
-export function listFollowUps(db: Db, storyId: number): FollowUpView[] {
-  return db
+export async function listFollowUps(db: Db, storyId: number): Promise<FollowUpView[]> {
+  return await db
     .select({ id: storyFollowUps.id, html: storyFollowUps.bodyHtml, createdAt: storyFollowUps.createdAt })
     .from(storyFollowUps)
     .where(eq(storyFollowUps.storyId, storyId))

@@ -1,6 +1,6 @@
 /** Lessons browsed by failure type, most "helpful" first, each linked to its story. */
 import { sql } from 'drizzle-orm';
-import type { Db } from './db';
+import type { Db } from './transaction';
 import { LIMITS } from '../lib/limits';
 import { encodeCursor, type Cursor } from '../lib/cursor';
 import { storyPath } from '../lib/slug';
@@ -29,8 +29,8 @@ const toItem = (row: LessonRow): LessonItem => ({
 });
 
 /** The top `perType` lessons of every failure type, in one query (a window function). */
-export function listTopLessonsByType(db: Db, perType = 3, now = Date.now()): Map<number, LessonItem[]> {
-  const rows = db.all<LessonRow & { failureTypeId: number }>(sql`
+export async function listTopLessonsByType(db: Db, perType = 3, now = Date.now()): Promise<Map<number, LessonItem[]>> {
+  const rows = await db.all<LessonRow & { failureTypeId: number }>(sql`
     SELECT * FROM (
       SELECT l.id, l.text, l.helpful_count AS helpfulCount, s.id AS storyId, s.slug AS storySlug, s.title AS storyTitle,
         sft.failure_type_id AS failureTypeId,
@@ -51,16 +51,16 @@ export function listTopLessonsByType(db: Db, perType = 3, now = Date.now()): Map
 }
 
 /** One page of the lessons of a failure type, most helpful first, keyset-paginated. */
-export function listLessonsForType(
+export async function listLessonsForType(
   db: Db,
   failureTypeId: number,
   options: { cursor?: Cursor | null; limit?: number; now?: number; hideContentNotesMask?: number } = {},
-): { lessons: LessonItem[]; nextCursor: string | null } {
+): Promise<{ lessons: LessonItem[]; nextCursor: string | null }> {
   const limit = options.limit ?? LIMITS.lessonsPageSize;
   const now = options.now ?? Date.now();
   const after = options.cursor ? sql`AND (l.helpful_count, l.id) < (${options.cursor.key}, ${options.cursor.id})` : sql``;
   const notes = options.hideContentNotesMask ? sql`AND (s.content_notes & ${options.hideContentNotesMask}) = 0` : sql``;
-  const rows = db.all<LessonRow>(sql`
+  const rows = await db.all<LessonRow>(sql`
     SELECT l.id, l.text, l.helpful_count AS helpfulCount, s.id AS storyId, s.slug AS storySlug, s.title AS storyTitle
     FROM story_failure_types sft
     JOIN stories s ON s.id = sft.story_id

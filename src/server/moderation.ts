@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { comments, moderationActions, reports, stories } from '../../db/schema';
-import { forgetDeletedText, type Db } from './db';
+import { forgetDeletedText, inTransaction, write, type Db } from './transaction';
 import { ServiceError } from './errors';
 import { deleteStory } from './stories';
 import { removeComment } from './comments';
@@ -20,11 +20,11 @@ export type Decision = 'dismiss' | 'hide' | 'restore' | 'delete';
 export const DECISIONS: Decision[] = ['dismiss', 'hide', 'restore', 'delete'];
 
 /** Files a reader's report. The reporter is not recorded, only the reason. */
-export function fileReport(
+export async function fileReport(
   db: Db,
   input: { storyId: number; targetType: TargetType; targetId: number; reason: string },
   now = Date.now(),
-): { id: number } {
+): Promise<{ id: number }> {
   const reason = cleanText(input.reason).replace(/\s+/g, ' ');
   if (reason.length > 0 && !hasVisibleText(reason)) throw new ServiceError('invalid', invisibleTextMessage('The reason'), 'reason');
   if (reason.length < 3) throw new ServiceError('invalid', 'Say briefly what is wrong, so a moderator can act on it.', 'reason');
@@ -32,17 +32,15 @@ export function fileReport(
     throw new ServiceError('invalid', `Keep the reason under ${LIMITS.reportReasonMax} characters.`, 'reason');
   }
   if (input.targetType === 'comment') {
-    const comment = db.select({ storyId: comments.storyId, state: comments.state }).from(comments).where(eq(comments.id, input.targetId)).get();
+    const comment = await db.select({ storyId: comments.storyId, state: comments.state }).from(comments).where(eq(comments.id, input.targetId)).get();
     if (!comment || comment.storyId !== input.storyId || comment.state === 'deleted') {
       throw new ServiceError('not_found', 'That comment no longer exists.');
     }
   }
-  const row = db
-    .insert(reports)
-    .values({ targetType: input.targetType, targetId: input.targetId, reason, createdAt: now })
-    .returning({ id: reports.id })
-    .get();
-  return row;
+  const row = await write(db, (w) =>
+    w.insert(reports).values({ targetType: input.targetType, targetId: input.targetId, reason, createdAt: now }).returning({ id: reports.id }).get(),
+  );
+  return row!;
 }
 
 export interface OpenReport {
@@ -56,15 +54,15 @@ export interface OpenReport {
 }
 
 /** Open reports, oldest first, each with its target (moderators see hidden text). */
-export function listOpenReports(db: Db, limit = 100): OpenReport[] {
-  const rows = db.select().from(reports).where(eq(reports.state, 'open')).orderBy(reports.createdAt).limit(limit).all();
+export async function listOpenReports(db: Db, limit = 100): Promise<OpenReport[]> {
+  const rows = await db.select().from(reports).where(eq(reports.state, 'open')).orderBy(reports.createdAt).limit(limit).all();
   const storyIds = rows.filter((r) => r.targetType === 'story').map((r) => r.targetId);
   const commentIds = rows.filter((r) => r.targetType === 'comment').map((r) => r.targetId);
   const storyRows = storyIds.length
-    ? db.select({ id: stories.id, slug: stories.slug, title: stories.title, body: stories.bodyMarkdown, state: stories.state }).from(stories).where(inArray(stories.id, storyIds)).all()
+    ? await db.select({ id: stories.id, slug: stories.slug, title: stories.title, body: stories.bodyMarkdown, state: stories.state }).from(stories).where(inArray(stories.id, storyIds)).all()
     : [];
   const commentRows = commentIds.length
-    ? db
+    ? await db
         .select({ id: comments.id, body: comments.bodyMarkdown, state: comments.state, storyId: stories.id, slug: stories.slug, title: stories.title })
         .from(comments)
         .innerJoin(stories, eq(stories.id, comments.storyId))
@@ -93,20 +91,20 @@ export function listOpenReports(db: Db, limit = 100): OpenReport[] {
   });
 }
 
-function logAction(db: Db, targetType: TargetType, targetId: number, action: Decision | 'redact', reason: string, now: number) {
-  db.insert(moderationActions).values({ targetType, targetId, action, reason, createdAt: now }).run();
+async function logAction(db: Db, targetType: TargetType, targetId: number, action: Decision | 'redact', reason: string, now: number) {
+  await db.insert(moderationActions).values({ targetType, targetId, action, reason, createdAt: now }).run();
 }
 
-function closeReports(db: Db, targetType: TargetType, targetId: number) {
-  db.update(reports)
+async function closeReports(db: Db, targetType: TargetType, targetId: number) {
+  await db.update(reports)
     .set({ state: 'closed' })
     .where(and(eq(reports.targetType, targetType), eq(reports.targetId, targetId), eq(reports.state, 'open')))
     .run();
 }
 
-function targetExists(db: Db, targetType: TargetType, targetId: number): boolean {
-  if (targetType === 'story') return !!db.select({ id: stories.id }).from(stories).where(eq(stories.id, targetId)).get();
-  const comment = db.select({ state: comments.state }).from(comments).where(eq(comments.id, targetId)).get();
+async function targetExists(db: Db, targetType: TargetType, targetId: number): Promise<boolean> {
+  if (targetType === 'story') return !!(await db.select({ id: stories.id }).from(stories).where(eq(stories.id, targetId)).get());
+  const comment = await db.select({ state: comments.state }).from(comments).where(eq(comments.id, targetId)).get();
   return !!comment && comment.state !== 'deleted';
 }
 
@@ -114,18 +112,18 @@ function targetExists(db: Db, targetType: TargetType, targetId: number): boolean
  * Applies a moderator's decision to a story or comment, closes its open reports and writes the
  * public log entry. The reason is the moderator's note, else the most recent report's reason.
  */
-export function decide(
+export async function decide(
   db: Db,
   input: { targetType: TargetType; targetId: number; decision: Decision; note?: string },
   now = Date.now(),
-): void {
+): Promise<void> {
   if (!DECISIONS.includes(input.decision)) throw new ServiceError('invalid', 'Choose dismiss, hide, restore or delete.', 'decision');
   const note = cleanText(input.note ?? '').replace(/\s+/g, ' ').slice(0, LIMITS.modNoteMax);
   const { targetType, targetId, decision } = input;
-  if (decision !== 'dismiss' && !targetExists(db, targetType, targetId)) {
+  if (decision !== 'dismiss' && !await targetExists(db, targetType, targetId)) {
     throw new ServiceError('not_found', 'That content no longer exists.');
   }
-  const lastReport = db
+  const lastReport = await db
     .select({ reason: reports.reason })
     .from(reports)
     .where(and(eq(reports.targetType, targetType), eq(reports.targetId, targetId)))
@@ -135,30 +133,29 @@ export function decide(
   // republish it, so identifying details are replaced by placeholders first.
   const reason = redactAllFindings(note || lastReport?.reason || 'No reason given');
 
-  db.transaction((tx) => {
-    const txDb = tx as unknown as Db;
+  await inTransaction(db, async (tx) => {
     if (decision === 'hide' || decision === 'restore') {
       const state = decision === 'hide' ? 'hidden' : 'visible';
-      if (targetType === 'story') tx.update(stories).set({ state }).where(eq(stories.id, targetId)).run();
+      if (targetType === 'story') await tx.update(stories).set({ state }).where(eq(stories.id, targetId)).run();
       else {
         // The story's comment count is of visible comments (removeComment relies on it), so it
         // follows a comment in and out of view.
-        const comment = tx.select({ state: comments.state, storyId: comments.storyId }).from(comments).where(eq(comments.id, targetId)).get();
+        const comment = await tx.select({ state: comments.state, storyId: comments.storyId }).from(comments).where(eq(comments.id, targetId)).get();
         if (comment && comment.state !== 'deleted' && comment.state !== state) {
-          tx.update(comments).set({ state }).where(eq(comments.id, targetId)).run();
+          await tx.update(comments).set({ state }).where(eq(comments.id, targetId)).run();
           const delta = state === 'visible' ? 1 : -1;
-          tx.update(stories)
+          await tx.update(stories)
             .set({ commentCount: sql`max(${stories.commentCount} + ${delta}, 0)` })
             .where(eq(stories.id, comment.storyId))
             .run();
         }
       }
     } else if (decision === 'delete') {
-      if (targetType === 'story') deleteStory(txDb, targetId);
-      else removeComment(txDb, targetId);
+      if (targetType === 'story') await deleteStory(tx, targetId);
+      else await removeComment(tx, targetId);
     }
-    closeReports(txDb, targetType, targetId);
-    logAction(txDb, targetType, targetId, decision, reason, now);
+    await closeReports(tx, targetType, targetId);
+    await logAction(tx, targetType, targetId, decision, reason, now);
   });
   if (decision === 'delete') forgetDeletedText(db);
 }
@@ -167,11 +164,11 @@ export function decide(
  * Replaces identifying details in a story or comment. The new text replaces the old for real; the
  * original is not kept anywhere.
  */
-export function redactContent(
+export async function redactContent(
   db: Db,
   input: { targetType: TargetType; targetId: number; title?: string; body: string; note?: string },
   now = Date.now(),
-): void {
+): Promise<void> {
   const body = cleanText(input.body);
   const max = input.targetType === 'story' ? LIMITS.bodyMax : LIMITS.commentMax;
   if (body.length < 1 || body.length > max) throw new ServiceError('invalid', `The text must be 1–${max} characters.`, 'body');
@@ -182,19 +179,19 @@ export function redactContent(
     if (error instanceof UnrenderableMarkdownError) throw new ServiceError('invalid', error.message, 'body');
     throw error;
   }
-  if (!targetExists(db, input.targetType, input.targetId)) throw new ServiceError('not_found', 'That content no longer exists.');
+  if (!await targetExists(db, input.targetType, input.targetId)) throw new ServiceError('not_found', 'That content no longer exists.');
   const reason = redactAllFindings(cleanText(input.note ?? '').replace(/\s+/g, ' ').slice(0, LIMITS.modNoteMax)) || 'Removed identifying details';
-  db.transaction((tx) => {
+  await inTransaction(db, async (tx) => {
     if (input.targetType === 'story') {
       const title = cleanText(input.title ?? '').replace(/\s+/g, ' ');
       const set: Partial<typeof stories.$inferInsert> = { bodyMarkdown: body, bodyHtml: html };
       if (title.length >= LIMITS.titleMin && title.length <= LIMITS.titleMax) set.title = title;
-      tx.update(stories).set(set).where(eq(stories.id, input.targetId)).run();
+      await tx.update(stories).set(set).where(eq(stories.id, input.targetId)).run();
     } else {
       // The form key hashed the old text: drop it with the text.
-      tx.update(comments).set({ bodyMarkdown: body, bodyHtml: html, submissionHash: null }).where(eq(comments.id, input.targetId)).run();
+      await tx.update(comments).set({ bodyMarkdown: body, bodyHtml: html, submissionHash: null }).where(eq(comments.id, input.targetId)).run();
     }
-    logAction(tx as unknown as Db, input.targetType, input.targetId, 'redact', reason, now);
+    await logAction(tx, input.targetType, input.targetId, 'redact', reason, now);
   });
   // The original wording is deleted text: it must not stay readable in the write-ahead log.
   forgetDeletedText(db);
@@ -210,9 +207,9 @@ export interface LogEntry {
 }
 
 /** The public moderation log, newest first, keyset-paginated by id. */
-export function listModerationLog(db: Db, options: { beforeId?: number | null; limit?: number } = {}): { entries: LogEntry[]; nextBeforeId: number | null } {
+export async function listModerationLog(db: Db, options: { beforeId?: number | null; limit?: number } = {}): Promise<{ entries: LogEntry[]; nextBeforeId: number | null }> {
   const limit = options.limit ?? 50;
-  const rows = db
+  const rows = await db
     .select()
     .from(moderationActions)
     .where(options.beforeId ? lt(moderationActions.id, options.beforeId) : undefined)

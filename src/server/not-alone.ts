@@ -1,6 +1,6 @@
 /** The "you're not alone" evidence: similar stories and how stories like yours ended. */
 import { sql } from 'drizzle-orm';
-import type { Db } from './db';
+import { firstRow, type Db } from './transaction';
 import { hydrateCards, type StoryCard } from './stories';
 import { KEPT_JOB_OUTCOMES, OUTCOME, type Outcome } from '../lib/facts';
 import { evidenceSentence, groupPhrase, type EvidenceCounts } from '../lib/evidence';
@@ -15,13 +15,13 @@ const SIMILAR_CANDIDATES_PER_TYPE = 60;
  * equals. Candidates are the most recent stories of each of its types (an index seek per type),
  * so an old story sharing every type may lose to a recent one sharing most: fine for "similar".
  */
-export function listSimilarStories(db: Db, storyId: number, limit = 3, now = Date.now()): StoryCard[] {
-  const mine = db.all<{ typeId: number }>(sql`SELECT failure_type_id AS typeId FROM story_failure_types WHERE story_id = ${storyId}`);
+export async function listSimilarStories(db: Db, storyId: number, limit = 3, now = Date.now()): Promise<StoryCard[]> {
+  const mine = await db.all<{ typeId: number }>(sql`SELECT failure_type_id AS typeId FROM story_failure_types WHERE story_id = ${storyId}`);
   if (mine.length === 0) return [];
   const typeIds = mine.map((row) => row.typeId);
   const candidates = new Set<number>();
   for (const typeId of typeIds) {
-    const rows = db.all<{ id: number }>(sql`
+    const rows = await db.all<{ id: number }>(sql`
       SELECT sft.story_id AS id FROM story_failure_types sft JOIN stories s ON s.id = sft.story_id
       WHERE sft.failure_type_id = ${typeId} AND sft.published_at <= ${now} AND sft.story_id <> ${storyId} AND s.state = 'visible'
       ORDER BY sft.published_at DESC, sft.story_id DESC LIMIT ${SIMILAR_CANDIDATES_PER_TYPE}`);
@@ -29,7 +29,7 @@ export function listSimilarStories(db: Db, storyId: number, limit = 3, now = Dat
   }
   if (candidates.size === 0) return [];
   const ids = [...candidates];
-  const rows = db.all<{ id: number; slug: string; title: string; experience: string | null; outcome: string | null; contentNotes: number; beenThereCount: number; commentCount: number; publishedAt: number }>(sql`
+  const rows = await db.all<{ id: number; slug: string; title: string; experience: string | null; outcome: string | null; contentNotes: number; beenThereCount: number; commentCount: number; publishedAt: number }>(sql`
     SELECT s.id, s.slug, s.title, s.experience, s.outcome, s.content_notes AS contentNotes,
       s.been_there_count AS beenThereCount, s.comment_count AS commentCount, s.published_at AS publishedAt
     FROM stories s JOIN story_failure_types sft ON sft.story_id = s.id
@@ -38,12 +38,12 @@ export function listSimilarStories(db: Db, storyId: number, limit = 3, now = Dat
     GROUP BY s.id
     ORDER BY count(*) DESC, s.published_at DESC, s.id DESC
     LIMIT ${limit}`);
-  return hydrateCards(db, rows);
+  return await hydrateCards(db, rows);
 }
 
 /** How many other visible stories share a failure type with this story, by its first type. */
-export function countOthersOfType(db: Db, storyId: number, failureTypeSlug: string, now = Date.now()): number {
-  const row = db.get<{ n: number }>(sql`
+export async function countOthersOfType(db: Db, storyId: number, failureTypeSlug: string, now = Date.now()): Promise<number> {
+  const row = await firstRow<{ n: number }>(db, sql`
     SELECT count(*) AS n FROM story_failure_types sft
     JOIN failure_types ft ON ft.id = sft.failure_type_id
     JOIN stories s ON s.id = sft.story_id
@@ -77,9 +77,9 @@ function summarise(rows: { outcome: string; n: number }[]): OutcomeSummary {
 }
 
 /** How visible stories ended, site-wide. */
-export function outcomeSummary(db: Db, now = Date.now()): OutcomeSummary {
+export async function outcomeSummary(db: Db, now = Date.now()): Promise<OutcomeSummary> {
   return summarise(
-    db.all<{ outcome: string; n: number }>(sql`
+    await db.all<{ outcome: string; n: number }>(sql`
       SELECT outcome, count(*) AS n FROM stories
       WHERE state = 'visible' AND published_at <= ${now} AND outcome IS NOT NULL
       GROUP BY outcome`),
@@ -87,8 +87,8 @@ export function outcomeSummary(db: Db, now = Date.now()): OutcomeSummary {
 }
 
 /** How other visible stories sharing any failure type with this one ended. */
-export function outcomeSummaryForStory(db: Db, storyId: number, now = Date.now()): OutcomeSummary & { others: number } {
-  const rows = db.all<{ outcome: string | null; n: number }>(sql`
+export async function outcomeSummaryForStory(db: Db, storyId: number, now = Date.now()): Promise<OutcomeSummary & { others: number }> {
+  const rows = await db.all<{ outcome: string | null; n: number }>(sql`
     SELECT s.outcome AS outcome, count(*) AS n FROM stories s
     WHERE s.id IN (
       SELECT theirs.story_id FROM story_failure_types mine
@@ -109,12 +109,12 @@ export interface EvidenceFilter {
  * How visible stories matching the feed's failure-type and experience filters ended: one grouped
  * count over the stories of that type (or experience), so the numbers on / follow the filters.
  */
-export function evidenceFor(db: Db, filter: EvidenceFilter, now = Date.now()): EvidenceCounts {
+export async function evidenceFor(db: Db, filter: EvidenceFilter, now = Date.now()): Promise<EvidenceCounts> {
   const byType = filter.failureTypeId !== undefined
     ? sql`AND id IN (SELECT story_id FROM story_failure_types WHERE failure_type_id = ${filter.failureTypeId})`
     : sql``;
   const byExperience = filter.experience ? sql`AND experience = ${filter.experience}` : sql``;
-  const rows = db.all<{ outcome: string | null; n: number }>(sql`
+  const rows = await db.all<{ outcome: string | null; n: number }>(sql`
     SELECT outcome, count(*) AS n FROM stories
     WHERE state = 'visible' AND published_at <= ${now} ${byExperience} ${byType}
     GROUP BY outcome`);
@@ -123,15 +123,15 @@ export function evidenceFor(db: Db, filter: EvidenceFilter, now = Date.now()): E
 }
 
 /** The newest visible stories of one failure type other than this one ("N more stories about X"). */
-export function listStoriesOfType(db: Db, failureTypeId: number, exceptStoryId: number, limit = 3, now = Date.now()): StoryCard[] {
-  const rows = db.all<{ id: number; slug: string; title: string; experience: string | null; outcome: string | null; contentNotes: number; beenThereCount: number; commentCount: number; publishedAt: number; followedUpAt: number | null }>(sql`
+export async function listStoriesOfType(db: Db, failureTypeId: number, exceptStoryId: number, limit = 3, now = Date.now()): Promise<StoryCard[]> {
+  const rows = await db.all<{ id: number; slug: string; title: string; experience: string | null; outcome: string | null; contentNotes: number; beenThereCount: number; commentCount: number; publishedAt: number; followedUpAt: number | null }>(sql`
     SELECT s.id, s.slug, s.title, s.experience, s.outcome, s.content_notes AS contentNotes,
       s.been_there_count AS beenThereCount, s.comment_count AS commentCount, s.published_at AS publishedAt,
       s.followed_up_at AS followedUpAt
     FROM story_failure_types sft JOIN stories s ON s.id = sft.story_id
     WHERE sft.failure_type_id = ${failureTypeId} AND sft.published_at <= ${now} AND sft.story_id <> ${exceptStoryId} AND s.state = 'visible'
     ORDER BY sft.published_at DESC, sft.story_id DESC LIMIT ${limit}`);
-  return hydrateCards(db, rows);
+  return await hydrateCards(db, rows);
 }
 
 export interface PeopleLikeAuthor {
@@ -148,11 +148,11 @@ export interface PeopleLikeAuthor {
  * For a story's readers: how stories by people like its author (its first failure type, same
  * experience) ended, counting this one, with the address of exactly that filtered feed.
  */
-export function peopleLikeAuthor(db: Db, story: { tags: { slug: string }[]; experience: string | null }, now = Date.now()): PeopleLikeAuthor | null {
-  const type = story.tags[0] ? getFailureTypeBySlug(db, story.tags[0].slug) : null;
+export async function peopleLikeAuthor(db: Db, story: { tags: { slug: string }[]; experience: string | null }, now = Date.now()): Promise<PeopleLikeAuthor | null> {
+  const type = story.tags[0] ? await getFailureTypeBySlug(db, story.tags[0].slug) : null;
   if (!type) return null;
   const experience = story.experience && Object.hasOwn(EXPERIENCE, story.experience) ? (story.experience as Experience) : undefined;
-  const counts = evidenceFor(db, { failureTypeId: type.id, experience }, now);
+  const counts = await evidenceFor(db, { failureTypeId: type.id, experience }, now);
   const group = { experience, typeName: type.name };
   const query = new URLSearchParams({ tag: type.slug });
   if (experience) query.set('experience', experience);

@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { loadRateLimitConfig, type RateLimitBucket, type RateLimitConfig } from './rate-limit-config';
-import { getDb, type Db } from './db';
+import { sql } from 'drizzle-orm';
+import { getDb } from './db';
+import { firstRow, write, type Db, type WriteOptions } from './transaction';
 import { getServerSecret } from './secret';
 
 /** Outcome of a check: whether to proceed, how long to wait if not, and how many hits are left. */
@@ -15,6 +17,12 @@ export interface RateLimiterOptions {
   /** Delete drained keys once every this many calls, so the table follows traffic without a timer. */
   sweepEvery?: number;
 }
+
+/**
+ * A counter lost in a power cut costs nothing, while an fsync per hit (synchronous=FULL) blocked the
+ * event loop for ~4 ms: rate-limit writes commit without waiting for the disk (default mode).
+ */
+const RELAXED: WriteOptions = { durability: 'relaxed' };
 
 // Floating-point slack so that e.g. 7 hits of 3_600_000/7 ms each still fit a one-hour window.
 const EPSILON = 1e-6;
@@ -34,7 +42,7 @@ export class RateLimiter {
 
   /** Creates a limiter over a database (or a getter, so the connection opens on first use); `now` is injectable so tests can move time. */
   constructor(
-    private readonly database: Db | (() => Db),
+    private readonly database: Db | (() => Db | Promise<Db>),
     private readonly config: RateLimitConfig,
     private readonly now: () => number = Date.now,
     options: RateLimiterOptions = {},
@@ -42,80 +50,62 @@ export class RateLimiter {
     this.sweepEvery = options.sweepEvery ?? 1_000;
   }
 
-  private get db(): Db {
+  private async db(): Promise<Db> {
     return typeof this.database === 'function' ? this.database() : this.database;
   }
 
   /** Number of keys currently stored (for tests and diagnostics). */
-  get size(): number {
-    const row = this.db.$client.prepare('SELECT count(*) AS n FROM rate_limit_buckets').get() as { n: number };
-    return row.n;
+  async count(): Promise<number> {
+    const row = await firstRow<{ n: number }>((await this.db()), sql`SELECT count(*) AS n FROM rate_limit_buckets`);
+    return Number(row?.n ?? 0);
   }
 
   /** Counts one hit and says whether it is allowed. */
-  hit(bucket: RateLimitBucket, key: string): RateLimitResult {
+  async hit(bucket: RateLimitBucket, key: string): Promise<RateLimitResult> {
     const { limit, windowMs } = this.config.rules[bucket];
     if (!this.config.enabled) return { ok: true, retryAfterSeconds: 0, remaining: limit };
+    const db = await this.db();
     const now = this.now();
-    this.maybeSweep(now);
+    await this.maybeSweep(db, now);
     const interval = windowMs / limit;
-    // One statement, so two processes hitting the same key at once cannot both slip through: the
-    // new debt is written only when it stays within the window. Refused hits change nothing, so
-    // hammering while blocked does not extend the block.
-    const row = this.withoutFsync(
-      () =>
-        this.db.$client
-          .prepare(
-            `INSERT INTO rate_limit_buckets (key, paid_up_at) VALUES (@id, @now + @interval)
-             ON CONFLICT (key) DO UPDATE SET paid_up_at = max(paid_up_at, @now) + @interval
-               WHERE max(paid_up_at, @now) + @interval - @now <= @window + @epsilon
-             RETURNING paid_up_at AS paidUpAt`,
-          )
-          .get({ id: mapKey(bucket, key), now, interval, window: windowMs, epsilon: EPSILON }) as { paidUpAt: number } | undefined,
+    const id = mapKey(bucket, key);
+    // One statement, so two processes (or servers) hitting the same key at once cannot both slip
+    // through: the new debt is written only when it stays within the window. Refused hits change
+    // nothing, so hammering while blocked does not extend the block.
+    const row = await write(
+      db,
+      (w) =>
+        firstRow<{ paidUpAt: number }>(w, sql`
+          INSERT INTO rate_limit_buckets (key, paid_up_at) VALUES (${id}, ${now} + ${interval})
+          ON CONFLICT (key) DO UPDATE SET paid_up_at = max(paid_up_at, ${now}) + ${interval}
+            WHERE max(paid_up_at, ${now}) + ${interval} - ${now} <= ${windowMs} + ${EPSILON}
+          RETURNING paid_up_at AS paidUpAt`),
+      RELAXED,
     );
-    if (!row) return this.check(bucket, key, now);
-    const debt = row.paidUpAt - now;
+    if (!row) return this.check(db, bucket, key, now);
+    const debt = Number(row.paidUpAt) - now;
     return { ok: true, retryAfterSeconds: 0, remaining: Math.max(Math.floor((windowMs - debt) / interval + EPSILON), 0) };
   }
 
   /** Checks without counting (for "failed logins": check before verifying, hit only on failure). */
-  peek(bucket: RateLimitBucket, key: string): RateLimitResult {
+  async peek(bucket: RateLimitBucket, key: string): Promise<RateLimitResult> {
     const { limit } = this.config.rules[bucket];
     if (!this.config.enabled) return { ok: true, retryAfterSeconds: 0, remaining: limit };
-    return this.check(bucket, key, this.now());
+    return this.check(await this.db(), bucket, key, this.now());
   }
 
   /** Forgets a key, e.g. clears login failures after a successful login. */
-  reset(bucket: RateLimitBucket, key: string): void {
+  async reset(bucket: RateLimitBucket, key: string): Promise<void> {
     if (!this.config.enabled) return;
-    this.withoutFsync(() => this.db.$client.prepare('DELETE FROM rate_limit_buckets WHERE key = ?').run(mapKey(bucket, key)));
+    const id = mapKey(bucket, key);
+    await write(await this.db(), (w) => w.run(sql`DELETE FROM rate_limit_buckets WHERE key = ${id}`), RELAXED);
   }
 
-  /**
-   * Runs a rate-limit write without waiting for the disk: a counter lost in a power cut costs
-   * nothing, while an fsync per hit (synchronous=FULL) blocked the event loop for ~4 ms. In WAL mode
-   * this cannot corrupt anything, and the next durable commit syncs these frames too.
-   */
-  private withoutFsync<T>(write: () => T): T {
-    const client = this.db.$client;
-    if (client.inTransaction) return write();
-    const previous = client.pragma('synchronous', { simple: true }) as number;
-    if (previous <= 1) return write();
-    client.pragma('synchronous = NORMAL');
-    try {
-      return write();
-    } finally {
-      client.pragma(`synchronous = ${previous}`);
-    }
-  }
-
-  private check(bucket: RateLimitBucket, key: string, now: number): RateLimitResult {
+  private async check(db: Db, bucket: RateLimitBucket, key: string, now: number): Promise<RateLimitResult> {
     const { limit, windowMs } = this.config.rules[bucket];
     const interval = windowMs / limit;
-    const row = this.db.$client.prepare('SELECT paid_up_at AS paidUpAt FROM rate_limit_buckets WHERE key = ?').get(mapKey(bucket, key)) as
-      | { paidUpAt: number }
-      | undefined;
-    const debt = Math.max((row?.paidUpAt ?? now) - now, 0);
+    const row = await firstRow<{ paidUpAt: number }>(db, sql`SELECT paid_up_at AS paidUpAt FROM rate_limit_buckets WHERE key = ${mapKey(bucket, key)}`);
+    const debt = Math.max((row ? Number(row.paidUpAt) : now) - now, 0);
     const remaining = Math.max(Math.floor((windowMs - debt) / interval + EPSILON), 0);
     if (remaining >= 1) return { ok: true, retryAfterSeconds: 0, remaining };
     // Wait until one interval's worth of debt has drained; never say 0 to a refused caller.
@@ -123,9 +113,9 @@ export class RateLimiter {
     return { ok: false, retryAfterSeconds: Math.max(Math.ceil(waitMs / 1000 - EPSILON), 1), remaining: 0 };
   }
 
-  private maybeSweep(now: number): void {
+  private async maybeSweep(db: Db, now: number): Promise<void> {
     if (++this.calls % this.sweepEvery !== 0) return;
-    this.withoutFsync(() => this.db.$client.prepare('DELETE FROM rate_limit_buckets WHERE paid_up_at <= ?').run(now));
+    await write(db, (w) => w.run(sql`DELETE FROM rate_limit_buckets WHERE paid_up_at <= ${now}`), RELAXED);
   }
 }
 

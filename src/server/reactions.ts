@@ -4,8 +4,8 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { lessonVotes, lessons, stories, storyReactions } from '../../db/schema';
-import type { Db } from './db';
-import { prepared } from './statements';
+import { inTransaction, rowsChanged, type Db } from './transaction';
+import { preparedAll } from './statements';
 import { ServiceError } from './errors';
 
 export interface ToggleResult {
@@ -19,20 +19,20 @@ export interface ToggleResult {
  * twice (a retry, a double click) lands once instead of taking itself back; without it a press
  * toggles. Returns whether the reaction now exists.
  */
-function press(add: () => number, remove: () => void, want: boolean | undefined): boolean {
+async function press(add: () => Promise<number>, remove: () => Promise<unknown>, want: boolean | undefined): Promise<boolean> {
   if (want === false) {
-    remove();
+    await remove();
     return false;
   }
-  if (add() === 1 || want === true) return true;
-  remove();
+  if ((await add()) === 1 || want === true) return true;
+  await remove();
   return false;
 }
 
 /** Adds "been there" from this author, or takes it back if it was already there. */
-export function toggleBeenThere(db: Db, storyId: number, authorId: number, now = Date.now(), want?: boolean): ToggleResult {
-  return db.transaction((tx) => {
-    const story = tx
+export async function toggleBeenThere(db: Db, storyId: number, authorId: number, now = Date.now(), want?: boolean): Promise<ToggleResult> {
+  return inTransaction(db, async (tx) => {
+    const story = await tx
       .select({ state: stories.state, publishedAt: stories.publishedAt })
       .from(stories)
       .where(eq(stories.id, storyId))
@@ -40,26 +40,26 @@ export function toggleBeenThere(db: Db, storyId: number, authorId: number, now =
     if (!story || story.state !== 'visible' || story.publishedAt > now) {
       throw new ServiceError('not_found', 'This story is not available.');
     }
-    const active = press(
-      () => tx.insert(storyReactions).values({ storyId, authorId, createdAt: now }).onConflictDoNothing().run().changes,
+    const active = await press(
+      async () => rowsChanged(await tx.insert(storyReactions).values({ storyId, authorId, createdAt: now }).onConflictDoNothing().run()),
       () => tx.delete(storyReactions).where(and(eq(storyReactions.storyId, storyId), eq(storyReactions.authorId, authorId))).run(),
       want,
     );
     // Recount instead of +1/-1 so the stored count can never drift from the rows.
-    const count = tx
+    const count = Number((await tx
       .select({ n: sql<number>`count(*)` })
       .from(storyReactions)
       .where(eq(storyReactions.storyId, storyId))
-      .get()!.n;
-    tx.update(stories).set({ beenThereCount: count }).where(eq(stories.id, storyId)).run();
+      .get())!.n);
+    await tx.update(stories).set({ beenThereCount: count }).where(eq(stories.id, storyId)).run();
     return { active, count };
-  }, { behavior: 'immediate' });
+  });
 }
 
 /** Adds "helpful" from this author to a lesson of the given story, or takes it back. */
-export function toggleHelpful(db: Db, storyId: number, lessonId: number, authorId: number, now = Date.now(), want?: boolean): ToggleResult {
-  return db.transaction((tx) => {
-    const lesson = tx
+export async function toggleHelpful(db: Db, storyId: number, lessonId: number, authorId: number, now = Date.now(), want?: boolean): Promise<ToggleResult> {
+  return inTransaction(db, async (tx) => {
+    const lesson = await tx
       .select({ storyId: lessons.storyId, state: stories.state, publishedAt: stories.publishedAt })
       .from(lessons)
       .innerJoin(stories, eq(stories.id, lessons.storyId))
@@ -68,30 +68,30 @@ export function toggleHelpful(db: Db, storyId: number, lessonId: number, authorI
     if (!lesson || lesson.storyId !== storyId || lesson.state !== 'visible' || lesson.publishedAt > now) {
       throw new ServiceError('not_found', 'That lesson is not part of this story.');
     }
-    const active = press(
-      () => tx.insert(lessonVotes).values({ lessonId, authorId, createdAt: now }).onConflictDoNothing().run().changes,
+    const active = await press(
+      async () => rowsChanged(await tx.insert(lessonVotes).values({ lessonId, authorId, createdAt: now }).onConflictDoNothing().run()),
       () => tx.delete(lessonVotes).where(and(eq(lessonVotes.lessonId, lessonId), eq(lessonVotes.authorId, authorId))).run(),
       want,
     );
-    const count = tx
+    const count = Number((await tx
       .select({ n: sql<number>`count(*)` })
       .from(lessonVotes)
       .where(eq(lessonVotes.lessonId, lessonId))
-      .get()!.n;
-    tx.update(lessons).set({ helpfulCount: count }).where(eq(lessons.id, lessonId)).run();
+      .get())!.n);
+    await tx.update(lessons).set({ helpfulCount: count }).where(eq(lessons.id, lessonId)).run();
     return { active, count };
-  }, { behavior: 'immediate' });
+  });
 }
 
 /** What this author has already reacted to on one story, so buttons show their pressed state. */
-export function reactionsOf(db: Db, storyId: number, authorId: number | null): { beenThere: boolean; helpfulLessonIds: Set<number> } {
+export async function reactionsOf(db: Db, storyId: number, authorId: number | null): Promise<{ beenThere: boolean; helpfulLessonIds: Set<number> }> {
   if (authorId === null) return { beenThere: false, helpfulLessonIds: new Set() };
-  const beenThere = !!db
+  const beenThere = !!(await db
     .select({ storyId: storyReactions.storyId })
     .from(storyReactions)
     .where(and(eq(storyReactions.storyId, storyId), eq(storyReactions.authorId, authorId)))
-    .get();
-  const votes = db
+    .get());
+  const votes = await db
     .select({ lessonId: lessonVotes.lessonId })
     .from(lessonVotes)
     .innerJoin(lessons, eq(lessons.id, lessonVotes.lessonId))
@@ -101,11 +101,13 @@ export function reactionsOf(db: Db, storyId: number, authorId: number | null): {
 }
 
 /** Which of these stories this author said "been there" to (for feed cards), in one query. */
-export function beenThereAmong(db: Db, storyIds: number[], authorId: number | null): Set<number> {
+export async function beenThereAmong(db: Db, storyIds: number[], authorId: number | null): Promise<Set<number>> {
   if (authorId === null || storyIds.length === 0) return new Set();
-  const rows = prepared(
+  const rows = await preparedAll<{ storyId: number }>(
     db,
     'SELECT story_id AS storyId FROM story_reactions WHERE author_id = ? AND story_id IN (SELECT value FROM json_each(?))',
-  ).all(authorId, JSON.stringify(storyIds)) as { storyId: number }[];
+    authorId,
+    JSON.stringify(storyIds),
+  );
   return new Set(rows.map((row) => row.storyId));
 }

@@ -5,7 +5,7 @@
  */
 import rss from '@astrojs/rss';
 import { sql } from 'drizzle-orm';
-import type { Db } from './db';
+import { firstRow, write, type Db } from './transaction';
 import { hashAuthorKey } from './authors';
 import { looksLikeToken } from './crypto';
 import { markdownExcerpt } from './markdown';
@@ -27,8 +27,8 @@ export interface ReplyItem {
 }
 
 /** The story's visible comments, newest first, marking those newer than the last manage visit. */
-export function listRepliesForManage(db: Db, storyId: number, limit = REPLIES_LIST_MAX): ReplyItem[] {
-  const rows = db.all<{ id: number; pseudonym: string; isOp: number; html: string; bodyMarkdown: string; createdAt: number; editedAt: number | null; seen: number }>(sql`
+export async function listRepliesForManage(db: Db, storyId: number, limit = REPLIES_LIST_MAX): Promise<ReplyItem[]> {
+  const rows = await db.all<{ id: number; pseudonym: string; isOp: number; html: string; bodyMarkdown: string; createdAt: number; editedAt: number | null; seen: number }>(sql`
     SELECT c.id, c.pseudonym, c.is_op AS isOp, c.body_html AS html, c.body_markdown AS bodyMarkdown,
       c.created_at AS createdAt, c.edited_at AS editedAt, s.replies_seen_id AS seen
     FROM comments c JOIN stories s ON s.id = c.story_id
@@ -47,23 +47,27 @@ export function listRepliesForManage(db: Db, storyId: number, limit = REPLIES_LI
 }
 
 /** Records a visit to the manage page: everything up to now is seen there, and by the notice. */
-export function markRepliesSeenOnManage(db: Db, storyId: number): void {
-  db.run(sql`
+export async function markRepliesSeenOnManage(db: Db, storyId: number): Promise<void> {
+  await write(db, (w) => w.run(sql`
     UPDATE stories SET
       replies_seen_id = (SELECT coalesce(max(id), 0) FROM comments WHERE story_id = ${storyId}),
       replies_notified_id = max(replies_notified_id, (SELECT coalesce(max(id), 0) FROM comments WHERE story_id = ${storyId}))
-    WHERE id = ${storyId}`);
+    WHERE id = ${storyId}`));
 }
 
 /**
  * The author opened their story: the header notice for it has done its job. Writes only when
  * there is something unseen, so an author re-reading their story costs no write.
  */
-export function markRepliesNotified(db: Db, storyId: number): void {
-  db.run(sql`
+export async function markRepliesNotified(db: Db, storyId: number): Promise<void> {
+  const unseen = await firstRow(db, sql`
+    SELECT 1 AS unseen FROM stories
+    WHERE id = ${storyId} AND replies_notified_id < (SELECT coalesce(max(id), 0) FROM comments WHERE story_id = ${storyId})`);
+  if (!unseen) return;
+  await write(db, (w) => w.run(sql`
     UPDATE stories SET replies_notified_id = (SELECT max(id) FROM comments WHERE story_id = ${storyId})
     WHERE id = ${storyId}
-      AND replies_notified_id < (SELECT coalesce(max(id), 0) FROM comments WHERE story_id = ${storyId})`);
+      AND replies_notified_id < (SELECT coalesce(max(id), 0) FROM comments WHERE story_id = ${storyId})`));
 }
 
 export interface UnseenReplies {
@@ -76,13 +80,13 @@ export interface UnseenReplies {
  * indexes (authors by key hash or user, stories by author, comments by (story, id)). Called only
  * for visitors carrying an author key or a session, so plain readers pay nothing.
  */
-export function unseenRepliesFor(db: Db, who: { authorKey?: string | null; userId?: string | null }): UnseenReplies | null {
+export async function unseenRepliesFor(db: Db, who: { authorKey?: string | null; userId?: string | null }): Promise<UnseenReplies | null> {
   let authorFilter;
   if (who.userId) authorFilter = sql`s.author_id IN (SELECT id FROM authors WHERE user_id = ${who.userId})`;
   else if (who.authorKey && looksLikeToken(who.authorKey)) {
     authorFilter = sql`s.author_id = (SELECT id FROM authors WHERE key_hash = ${hashAuthorKey(who.authorKey)})`;
   } else return null;
-  const rows = db.all<{ id: number; slug: string; count: number }>(sql`
+  const rows = await db.all<{ id: number; slug: string; count: number }>(sql`
     SELECT s.id, s.slug, count(c.id) AS count
     FROM stories s JOIN comments c ON c.story_id = s.id AND c.id > s.replies_notified_id
     WHERE ${authorFilter} AND c.state = 'visible' AND c.is_op = 0
@@ -92,8 +96,8 @@ export function unseenRepliesFor(db: Db, who: { authorKey?: string | null; userI
 }
 
 /** Unseen replies per story for an account's /me list (same rule as the header notice). */
-export function unseenRepliesByStory(db: Db, userId: string): Map<number, number> {
-  const unseen = unseenRepliesFor(db, { userId });
+export async function unseenRepliesByStory(db: Db, userId: string): Promise<Map<number, number>> {
+  const unseen = await unseenRepliesFor(db, { userId });
   return new Map((unseen?.stories ?? []).map((story) => [story.id, story.count]));
 }
 
@@ -106,7 +110,7 @@ export async function repliesFeedResponse(
   story: { id: number; slug: string; title: string },
   origin: string,
 ): Promise<Response> {
-  const replies = listRepliesForManage(db, story.id);
+  const replies = await listRepliesForManage(db, story.id);
   const url = new URL(storyPath(story), origin).href;
   const response = await rss({
     title: `Replies to “${story.title}”`,

@@ -3,7 +3,7 @@
  * never reaches MATCH as syntax: parseSearchQuery quotes every term first.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from './db';
+import { firstRow, type Db } from './transaction';
 import { parseSearchQuery } from '../lib/search-query';
 import { storyPath } from '../lib/slug';
 import { ENDED_WELL_OUTCOMES } from '../lib/facts';
@@ -63,7 +63,7 @@ interface HitRow {
 }
 
 /** Runs a reader's query; any input gives results, an empty list, or a message — never a throw. */
-export function searchAll(db: Db, rawQuery: string, options: { tag?: string; now?: number } = {}): SearchOutcome {
+export async function searchAll(db: Db, rawQuery: string, options: { tag?: string; now?: number } = {}): Promise<SearchOutcome> {
   const parsed = parseSearchQuery(rawQuery);
   if (parsed.error) return { status: 'invalid', message: parsed.error };
   const tags = [...new Set([...parsed.tags, ...(options.tag ? [options.tag] : [])])].filter((t) => /^[a-z0-9-]{1,40}$/.test(t));
@@ -101,7 +101,7 @@ export function searchAll(db: Db, rawQuery: string, options: { tag?: string; now
   const rows: HitRow[] = [];
   for (const query of kinds) {
     if (rows.length >= SEARCH_RESULT_LIMIT) break;
-    rows.push(...query(SEARCH_RESULT_LIMIT - rows.length));
+    rows.push(...(await query(SEARCH_RESULT_LIMIT - rows.length)));
   }
   const hits = rows.map((row) => {
     const base = storyPath({ id: row.storyId, slug: row.storySlug });
@@ -137,11 +137,11 @@ export interface RandomOptions {
  * filters are given, else one that ended well, else any. Seeks from a random id instead of
  * ORDER BY random(), so it stays cheap on a large table.
  */
-export function pickRandomStory(db: Db, options: RandomOptions = {}): RandomPick | null {
+export async function pickRandomStory(db: Db, options: RandomOptions = {}): Promise<RandomPick | null> {
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now();
   // Two subqueries: SQLite answers a lone min() or max() from the key, but scans for both at once.
-  const bounds = db.get<{ lo: number | null; hi: number | null }>(sql`SELECT (SELECT min(id) FROM stories) AS lo, (SELECT max(id) FROM stories) AS hi`);
+  const bounds = await firstRow<{ lo: number | null; hi: number | null }>(db, sql`SELECT (SELECT min(id) FROM stories) AS lo, (SELECT max(id) FROM stories) AS hi`);
   if (!bounds?.lo || !bounds.hi) return null;
   const pivot = bounds.lo + Math.floor(random() * (bounds.hi - bounds.lo + 1));
   // The unary + keeps SQLite on the rowid walk from the pivot: with an index on outcome or
@@ -159,7 +159,7 @@ export function pickRandomStory(db: Db, options: RandomOptions = {}): RandomPick
   const attempts = [sql`${endedWell} ${likeReader}`, endedWell, sql``];
   for (const filter of attempts) {
     for (const [comparison, order] of [[sql`>=`, sql`ASC`], [sql`<`, sql`DESC`]] as const) {
-      const row = db.get<RandomPick>(sql`
+      const row = await firstRow<RandomPick>(db, sql`
         SELECT id, slug, outcome FROM stories
         WHERE id ${comparison} ${pivot} AND state = 'visible' AND published_at <= ${now} ${notThis} ${filter}
         ORDER BY id ${order} LIMIT 1`);
@@ -181,7 +181,7 @@ const SIMILAR_STOP_WORDS = new Set(
  * words, title words counted three times, OR-ed into one FTS5 query ranked by bm25. Every word
  * is quoted, so nothing typed is query syntax.
  */
-export function findSimilarStories(db: Db, draft: { title: string; body: string }, options: { limit?: number; now?: number } = {}): { title: string; url: string }[] {
+export async function findSimilarStories(db: Db, draft: { title: string; body: string }, options: { limit?: number; now?: number } = {}): Promise<{ title: string; url: string }[]> {
   const counts = new Map<string, number>();
   const add = (text: string, weight: number) => {
     for (const word of text.toLowerCase().match(/\p{L}[\p{L}\p{N}]{3,}/gu) ?? []) {
@@ -193,7 +193,7 @@ export function findSimilarStories(db: Db, draft: { title: string; body: string 
   const words = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([word]) => `"${word}"`);
   if (words.length === 0) return [];
   const now = options.now ?? Date.now();
-  const rows = db.all<{ id: number; slug: string; title: string }>(sql`
+  const rows = await db.all<{ id: number; slug: string; title: string }>(sql`
     SELECT s.id, s.slug, s.title FROM stories_fts JOIN stories s ON s.id = stories_fts.rowid
     WHERE stories_fts MATCH ${words.join(' OR ')} AND s.state = 'visible' AND s.published_at <= ${now}
     ORDER BY bm25(stories_fts, 4.0, 1.0) LIMIT ${options.limit ?? 3}`);

@@ -12,7 +12,7 @@ import {
   storyFailureTypes,
   type Story,
 } from '../../db/schema';
-import { forgetDeletedText, type Db } from './db';
+import { forgetDeletedText, inTransaction, rowsChanged, write, type Db } from './transaction';
 import { forgetReportsOnStories } from './deleted-text';
 import { ServiceError } from './errors';
 import { normalizeHeadingLevels, renderMarkdown, UnrenderableMarkdownError } from './markdown';
@@ -21,7 +21,7 @@ import { publicTime } from '../lib/dates';
 import { getServerSecret } from './secret';
 import { slugify, storyPath } from '../lib/slug';
 import { LIMITS } from '../lib/limits';
-import { prepared } from './statements';
+import { preparedAll } from './statements';
 import { contentNotesToMask, maskToContentNotes, type ContentNote } from '../lib/facts';
 import type { CreateStoryInput } from '../lib/story-input';
 import { encodeCursor, type Cursor } from '../lib/cursor';
@@ -82,8 +82,8 @@ function renderBody(markdown: string): string {
 }
 
 /** Looks up failure type ids for slugs; an unknown slug is a message beside the field, not a 500. */
-function resolveFailureTypeIds(db: Db, slugs: string[]): number[] {
-  const rows = db
+async function resolveFailureTypeIds(db: Db, slugs: string[]): Promise<number[]> {
+  const rows = await db
     .select({ id: failureTypes.id, slug: failureTypes.slug })
     .from(failureTypes)
     .where(inArray(failureTypes.slug, slugs))
@@ -100,10 +100,10 @@ function resolveFailureTypeIds(db: Db, slugs: string[]): number[] {
  * a story with a delayed publication would otherwise sit between the stories written just before
  * and after it, showing when it was really written.
  */
-function unusedRandomId(db: Db, table: typeof stories | typeof lessons): number {
+async function unusedRandomId(db: Db, table: typeof stories | typeof lessons): Promise<number> {
   for (;;) {
     const id = randomPublicId();
-    if (!db.select({ id: table.id }).from(table).where(eq(table.id, id)).get()) return id;
+    if (!(await db.select({ id: table.id }).from(table).where(eq(table.id, id)).get())) return id;
   }
 }
 
@@ -120,14 +120,14 @@ export interface CreateStoryOptions {
  * Creates a story with its lessons and failure types in one transaction and returns the private
  * manage token. Only the token's hash is stored, so the token can be shown exactly once.
  */
-export function createStory(
+export async function createStory(
   db: Db,
   input: CreateStoryInput,
   options: CreateStoryOptions,
-): { id: number; slug: string; url: string; manageToken: string; publishedAt: number } {
+): Promise<{ id: number; slug: string; url: string; manageToken: string; publishedAt: number }> {
   const now = options.now ?? Date.now();
   const bodyHtml = renderBody(input.body);
-  const typeIds = resolveFailureTypeIds(db, input.tags);
+  const typeIds = await resolveFailureTypeIds(db, input.tags);
   const submission = options.submission && looksLikeToken(options.submission) ? options.submission : null;
   const manageToken = submission ? manageTokenForSubmission(submission) : randomToken();
   const random = options.random ?? Math.random;
@@ -135,12 +135,11 @@ export function createStory(
   const publishedAt = publicTime(input.delayPublication ? now + Math.floor(random() * PUBLICATION_DELAY_MAX_MS) : now);
   const slug = slugify(input.title);
 
-  const id = db.transaction((tx) => {
-    const txDb = tx as unknown as Db;
-    const row = tx
+  const id = await inTransaction(db, async (tx) => {
+    const row = (await tx
       .insert(stories)
       .values({
-        id: unusedRandomId(txDb, stories),
+        id: await unusedRandomId(tx, stories),
         slug,
         title: input.title,
         bodyMarkdown: input.body,
@@ -157,13 +156,13 @@ export function createStory(
         publishedAt,
       })
       .returning({ id: stories.id })
-      .get();
-    tx.insert(storyFailureTypes)
+      .get())!;
+    await tx.insert(storyFailureTypes)
       .values(typeIds.map((failureTypeId) => ({ storyId: row.id, failureTypeId, publishedAt })))
       .run();
-    tx.insert(lessons)
-      .values(input.lessons.map((text, position) => ({ id: unusedRandomId(txDb, lessons), storyId: row.id, position, text })))
-      .run();
+    const lessonRows = [];
+    for (const [position, text] of input.lessons.entries()) lessonRows.push({ id: await unusedRandomId(tx, lessons), storyId: row.id, position, text });
+    await tx.insert(lessons).values(lessonRows).run();
     return row.id;
   });
   return { id, slug, url: storyPath({ id, slug }), manageToken, publishedAt };
@@ -186,9 +185,9 @@ export function manageTokenForSubmission(submission: string): string {
  * The story already published from this one-time form token, or null. Lets the same form sent
  * twice lead to the first story instead of making a copy.
  */
-export function findStoryBySubmission(db: Db, submission: string): EarlierStory | null {
+export async function findStoryBySubmission(db: Db, submission: string): Promise<EarlierStory | null> {
   if (!looksLikeToken(submission)) return null;
-  const row = db
+  const row = await db
     .select({ id: stories.id, slug: stories.slug, createdAt: stories.createdAt, publishedAt: stories.publishedAt })
     .from(stories)
     .where(eq(stories.submissionHash, storySubmissionHash(submission)))
@@ -212,9 +211,9 @@ export const RESUBMISSION_WINDOW_MS = 24 * 60 * 60 * 1000;
  * the form sent again when the browser rendered it afresh (Back reloads a page after its form was
  * posted, issuing a new one-time token) but kept what was typed in it.
  */
-export function findRecentSameStory(db: Db, authorIds: number[], input: { title: string; body: string }, now = Date.now()): EarlierStory | null {
+export async function findRecentSameStory(db: Db, authorIds: number[], input: { title: string; body: string }, now = Date.now()): Promise<EarlierStory | null> {
   if (authorIds.length === 0) return null;
-  const row = db
+  const row = await db
     .select({ id: stories.id, slug: stories.slug, createdAt: stories.createdAt, publishedAt: stories.publishedAt })
     .from(stories)
     .where(
@@ -233,14 +232,14 @@ export function findRecentSameStory(db: Db, authorIds: number[], input: { title:
  * Replaces a story's text, facts, failure types and lessons. Lessons whose text is unchanged keep
  * their "helpful" votes. The publication time never changes.
  */
-export function updateStory(db: Db, id: number, input: CreateStoryInput, now = Date.now()): { url: string } {
-  const existing = db.select().from(stories).where(eq(stories.id, id)).get();
+export async function updateStory(db: Db, id: number, input: CreateStoryInput, now = Date.now()): Promise<{ url: string }> {
+  const existing = await db.select().from(stories).where(eq(stories.id, id)).get();
   if (!existing) throw new ServiceError('not_found', 'This story no longer exists.');
   const bodyHtml = renderBody(input.body);
-  const typeIds = resolveFailureTypeIds(db, input.tags);
+  const typeIds = await resolveFailureTypeIds(db, input.tags);
 
-  db.transaction((tx) => {
-    tx.update(stories)
+  await inTransaction(db, async (tx) => {
+    await tx.update(stories)
       .set({
         slug: slugify(input.title),
         title: input.title,
@@ -255,23 +254,23 @@ export function updateStory(db: Db, id: number, input: CreateStoryInput, now = D
       })
       .where(eq(stories.id, id))
       .run();
-    tx.delete(storyFailureTypes).where(eq(storyFailureTypes.storyId, id)).run();
-    tx.insert(storyFailureTypes)
+    await tx.delete(storyFailureTypes).where(eq(storyFailureTypes.storyId, id)).run();
+    await tx.insert(storyFailureTypes)
       .values(typeIds.map((failureTypeId) => ({ storyId: id, failureTypeId, publishedAt: existing.publishedAt })))
       .run();
 
-    const current = tx.select().from(lessons).where(eq(lessons.storyId, id)).all();
+    const current = await tx.select().from(lessons).where(eq(lessons.storyId, id)).all();
     const unused = new Map(current.map((lesson) => [lesson.id, lesson]));
-    input.lessons.forEach((text, position) => {
+    for (const [position, text] of input.lessons.entries()) {
       const kept = [...unused.values()].find((lesson) => lesson.text === text);
       if (kept) {
         unused.delete(kept.id);
-        tx.update(lessons).set({ position }).where(eq(lessons.id, kept.id)).run();
+        await tx.update(lessons).set({ position }).where(eq(lessons.id, kept.id)).run();
       } else {
-        tx.insert(lessons).values({ id: unusedRandomId(tx as unknown as Db, lessons), storyId: id, position, text }).run();
+        await tx.insert(lessons).values({ id: await unusedRandomId(tx, lessons), storyId: id, position, text }).run();
       }
-    });
-    if (unused.size > 0) tx.delete(lessons).where(inArray(lessons.id, [...unused.keys()])).run();
+    }
+    if (unused.size > 0) await tx.delete(lessons).where(inArray(lessons.id, [...unused.keys()])).run();
   });
   // The words an edit removed are deleted text too.
   forgetDeletedText(db);
@@ -282,10 +281,10 @@ export function updateStory(db: Db, id: number, input: CreateStoryInput, now = D
  * Deletes a story for real: its text, lessons, comments and reactions go with it, reports about it
  * are closed with their quotes cleared, and the write-ahead log is emptied of the old pages.
  */
-export function deleteStory(db: Db, id: number): boolean {
-  const deleted = db.transaction((tx) => {
-    forgetReportsOnStories(tx as unknown as Db, [id]);
-    return tx.delete(stories).where(eq(stories.id, id)).run().changes > 0;
+export async function deleteStory(db: Db, id: number): Promise<boolean> {
+  const deleted = await inTransaction(db, async (tx) => {
+    await forgetReportsOnStories(tx, [id]);
+    return rowsChanged(await tx.delete(stories).where(eq(stories.id, id)).run()) > 0;
   });
   forgetDeletedText(db);
   return deleted;
@@ -295,18 +294,18 @@ export function deleteStory(db: Db, id: number): boolean {
  * Detaches a story from its author for good: afterwards nothing in the database links it to a
  * key or an account. The private manage link keeps working for whoever holds it.
  */
-export function disownStory(db: Db, id: number): void {
-  db.transaction((tx) => {
-    tx.update(stories).set({ authorId: null }).where(eq(stories.id, id)).run();
+export async function disownStory(db: Db, id: number): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    await tx.update(stories).set({ authorId: null }).where(eq(stories.id, id)).run();
     // The author's comments on their own story would otherwise link back through the OP marker.
-    tx.update(comments).set({ authorId: null }).where(and(eq(comments.storyId, id), eq(comments.isOp, true))).run();
+    await tx.update(comments).set({ authorId: null }).where(and(eq(comments.storyId, id), eq(comments.isOp, true))).run();
   });
 }
 
 /** The story a private manage token belongs to, or null. The token is compared by its hash. */
-export function getStoryIdByManageToken(db: Db, token: string): number | null {
+export async function getStoryIdByManageToken(db: Db, token: string): Promise<number | null> {
   if (!looksLikeToken(token)) return null;
-  const row = db
+  const row = await db
     .select({ id: stories.id })
     .from(stories)
     .where(eq(stories.manageTokenHash, sha256Hex(token)))
@@ -318,15 +317,15 @@ export function getStoryIdByManageToken(db: Db, token: string): number | null {
  * Issues a fresh manage token for a story (for its account owner on /me). The previous private
  * link stops working, since only one hash is kept.
  */
-export function rotateManageToken(db: Db, id: number): string {
+export async function rotateManageToken(db: Db, id: number): Promise<string> {
   const token = randomToken();
-  db.update(stories).set({ manageTokenHash: sha256Hex(token) }).where(eq(stories.id, id)).run();
+  await write(db, (w) => w.update(stories).set({ manageTokenHash: sha256Hex(token) }).where(eq(stories.id, id)).run());
   return token;
 }
 
 /** True when the token is the manage token of this story (used to show the link once). */
-export function isManageTokenFor(db: Db, storyId: number, token: string): boolean {
-  return getStoryIdByManageToken(db, token) === storyId;
+export async function isManageTokenFor(db: Db, storyId: number, token: string): Promise<boolean> {
+  return await getStoryIdByManageToken(db, token) === storyId;
 }
 
 export interface ReadOptions {
@@ -337,15 +336,15 @@ export interface ReadOptions {
 }
 
 /** A story as its page shows it, or null when it does not exist or this reader may not see it. */
-export function getStoryById(db: Db, id: number, options: ReadOptions = {}): StoryView | null {
+export async function getStoryById(db: Db, id: number, options: ReadOptions = {}): Promise<StoryView | null> {
   const now = options.now ?? Date.now();
-  const row = db.select().from(stories).where(eq(stories.id, id)).get();
+  const row = await db.select().from(stories).where(eq(stories.id, id)).get();
   if (!row) return null;
   if (row.state === 'hidden' && !options.includeHidden) return null;
   if (row.publishedAt > now && !options.includeScheduled) return null;
 
-  const tags = tagsForStories(db, [id]).get(id) ?? [];
-  const lessonRows = db
+  const tags = (await tagsForStories(db, [id])).get(id) ?? [];
+  const lessonRows = await db
     .select({ id: lessons.id, text: lessons.text, helpfulCount: lessons.helpfulCount })
     .from(lessons)
     .where(eq(lessons.storyId, id))
@@ -384,16 +383,17 @@ export function getStoryById(db: Db, id: number, options: ReadOptions = {}): Sto
 }
 
 /** Failure types of several stories in one query. */
-export function tagsForStories(db: Db, storyIds: number[]): Map<number, TagRef[]> {
+export async function tagsForStories(db: Db, storyIds: number[]): Promise<Map<number, TagRef[]>> {
   const byStory = new Map<number, TagRef[]>();
   if (storyIds.length === 0) return byStory;
   // One prepared statement for any number of ids: the list travels as JSON.
-  const rows = prepared(
+  const rows = await preparedAll<{ storyId: number; slug: string; name: string }>(
     db,
     `SELECT sft.story_id AS storyId, f.slug AS slug, f.name AS name
      FROM story_failure_types sft JOIN failure_types f ON f.id = sft.failure_type_id
      WHERE sft.story_id IN (SELECT value FROM json_each(?)) ORDER BY f.id`,
-  ).all(JSON.stringify(storyIds)) as { storyId: number; slug: string; name: string }[];
+    JSON.stringify(storyIds),
+  );
   for (const row of rows) {
     const list = byStory.get(row.storyId) ?? [];
     list.push({ slug: row.slug, name: row.name });
@@ -403,14 +403,15 @@ export function tagsForStories(db: Db, storyIds: number[]): Map<number, TagRef[]
 }
 
 /** The most helpful lesson of each story, in one query. */
-function topLessonsForStories(db: Db, storyIds: number[]): Map<number, StoryCard['topLesson']> {
+async function topLessonsForStories(db: Db, storyIds: number[]): Promise<Map<number, StoryCard['topLesson']>> {
   const byStory = new Map<number, StoryCard['topLesson']>();
   if (storyIds.length === 0) return byStory;
-  const rows = prepared(
+  const rows = await preparedAll<{ storyId: number; id: number; text: string; helpfulCount: number }>(
     db,
     `SELECT story_id AS storyId, id, text, helpful_count AS helpfulCount FROM lessons
      WHERE story_id IN (SELECT value FROM json_each(?)) ORDER BY story_id, helpful_count DESC, position`,
-  ).all(JSON.stringify(storyIds)) as { storyId: number; id: number; text: string; helpfulCount: number }[];
+    JSON.stringify(storyIds),
+  );
   for (const row of rows) {
     if (!byStory.has(row.storyId)) byStory.set(row.storyId, { id: row.id, text: row.text, helpfulCount: row.helpfulCount });
   }
@@ -436,10 +437,10 @@ const cardColumns = {
 };
 
 /** Turns story rows into cards with their tags and top lesson: two queries for the whole page. */
-export function hydrateCards(db: Db, rows: CardRow[]): StoryCard[] {
+export async function hydrateCards(db: Db, rows: CardRow[]): Promise<StoryCard[]> {
   const ids = rows.map((row) => row.id);
-  const tags = tagsForStories(db, ids);
-  const top = topLessonsForStories(db, ids);
+  const tags = await tagsForStories(db, ids);
+  const top = await topLessonsForStories(db, ids);
   return rows.map((row) => ({
     ...row,
     followedUpAt: row.followedUpAt ?? null,
@@ -486,7 +487,7 @@ export interface FeedPage {
  * One page of the feed, newest first or most "been there" first, optionally for one failure type.
  * Keyset pagination: each page seeks to its cursor through an index.
  */
-export function listFeed(db: Db, query: FeedQuery = {}): FeedPage {
+export async function listFeed(db: Db, query: FeedQuery = {}): Promise<FeedPage> {
   const now = query.now ?? Date.now();
   const limit = query.limit ?? LIMITS.feedPageSize;
   const order = query.order ?? 'new';
@@ -502,7 +503,7 @@ export function listFeed(db: Db, query: FeedQuery = {}): FeedPage {
     // Seek on the link table's (failure_type_id, published_at, story_id) index.
     conditions.push(eq(storyFailureTypes.failureTypeId, query.failureTypeId));
     conditions.push(newerThanBound(storyFailureTypes.publishedAt, storyFailureTypes.storyId, cursor, now));
-    rows = db
+    rows = await db
       .select(cardColumns)
       .from(storyFailureTypes)
       .innerJoin(stories, eq(stories.id, storyFailureTypes.storyId))
@@ -519,16 +520,20 @@ export function listFeed(db: Db, query: FeedQuery = {}): FeedPage {
     if (order === 'new' && query.failureTypeId === undefined && !query.experience && !query.outcomes?.length) {
       // The front page and its older pages: the hottest query, prepared once.
       const bound = !cursor || cursor.key > now ? { key: now, id: Number.MAX_SAFE_INTEGER } : cursor;
-      rows = prepared(
+      rows = await preparedAll<CardRow>(
         db,
         `SELECT id, slug, title, experience, outcome, content_notes AS contentNotes, been_there_count AS beenThereCount,
            comment_count AS commentCount, published_at AS publishedAt, followed_up_at AS followedUpAt
          FROM stories WHERE state = 'visible' AND (content_notes & ?) = 0 AND (published_at, id) < (?, ?)
          ORDER BY published_at DESC, id DESC LIMIT ?`,
-      ).all(query.hideContentNotesMask ?? 0, bound.key, bound.id, limit + 1) as CardRow[];
+        query.hideContentNotesMask ?? 0,
+        bound.key,
+        bound.id,
+        limit + 1,
+      );
     } else if (order === 'new') {
       conditions.push(newerThanBound(stories.publishedAt, stories.id, cursor, now));
-      rows = db
+      rows = await db
         .select(cardColumns)
         .from(stories)
         .where(and(...conditions))
@@ -538,7 +543,7 @@ export function listFeed(db: Db, query: FeedQuery = {}): FeedPage {
     } else {
       conditions.push(sql`${stories.publishedAt} <= ${now}`);
       if (cursor) conditions.push(sql`(${stories.beenThereCount}, ${stories.id}) < (${cursor.key}, ${cursor.id})`);
-      rows = db
+      rows = await db
         .select(cardColumns)
         .from(stories)
         .where(and(...conditions))
@@ -555,12 +560,12 @@ export function listFeed(db: Db, query: FeedQuery = {}): FeedPage {
     hasMore && last
       ? encodeCursor({ key: order === 'new' ? last.publishedAt : last.beenThereCount, id: last.id })
       : null;
-  return { stories: hydrateCards(db, page), nextCursor };
+  return { stories: await hydrateCards(db, page), nextCursor };
 }
 
 /** Number of stories readers can see; for the home page and health checks. */
-export function countVisibleStories(db: Db, now = Date.now()): number {
-  const row = db
+export async function countVisibleStories(db: Db, now = Date.now()): Promise<number> {
+  const row = await db
     .select({ count: sql<number>`count(*)` })
     .from(stories)
     .where(and(eq(stories.state, 'visible'), sql`${stories.publishedAt} <= ${now}`))

@@ -1,14 +1,14 @@
 /** The public JSON view of a story: exactly what its page shows, never an author or a key. */
-import type { Db } from './db';
+import type { Db } from './transaction';
 import { getStoryById } from './stories';
 import { listThread } from './comments';
 import { isoDate, publicEditedAt } from '../lib/dates';
 import { listFollowUps } from './follow-ups';
 
-export function storyJson(db: Db, id: number, origin: string) {
-  const story = getStoryById(db, id);
+export async function storyJson(db: Db, id: number, origin: string) {
+  const story = await getStoryById(db, id);
   if (!story) return null;
-  const comments = listThread(db, id).map((comment) => ({
+  const comments = (await listThread(db, id)).map((comment) => ({
     id: comment.id,
     parent: comment.parentId,
     pseudonym: comment.state === 'visible' ? comment.pseudonym : null,
@@ -31,7 +31,7 @@ export function storyJson(db: Db, id: number, origin: string) {
     created: isoDate(story.publishedAt),
     edited: edited === null ? null : isoDate(edited),
     beenThere: story.beenThereCount,
-    followUps: listFollowUps(db, id).map((followUp) => ({ html: followUp.html, created: isoDate(followUp.createdAt) })),
+    followUps: (await listFollowUps(db, id)).map((followUp) => ({ html: followUp.html, created: isoDate(followUp.createdAt) })),
     comments,
   };
 }

@@ -3,7 +3,7 @@
  * A key is issued only on a person's first write, never to someone who only reads.
  */
 import type { AstroCookies } from 'astro';
-import type { Db } from './db';
+import type { Db } from './transaction';
 import {
   AUTHOR_COOKIE,
   findAuthorByKey,
@@ -36,10 +36,10 @@ export function cookieOptions(url: URL, maxAgeSeconds: number, path = '/') {
 }
 
 /** The author id of the current visitor if they have written before, without creating one. */
-export function currentAuthorId(db: Db, context: VisitorContext): number | null {
+export async function currentAuthorId(db: Db, context: VisitorContext): Promise<number | null> {
   const user = context.locals.user;
-  if (user) return findPrimaryAuthorOfUser(db, user.id)?.id ?? null;
-  return findAuthorByKey(db, context.cookies.get(AUTHOR_COOKIE)?.value)?.id ?? null;
+  if (user) return (await findPrimaryAuthorOfUser(db, user.id))?.id ?? null;
+  return (await findAuthorByKey(db, context.cookies.get(AUTHOR_COOKIE)?.value))?.id ?? null;
 }
 
 /**
@@ -48,20 +48,20 @@ export function currentAuthorId(db: Db, context: VisitorContext): number | null 
  * A logged-in person never takes over the browser's anonymous key without asking (see
  * adoptBrowserAuthor): on a shared computer it may be someone else's.
  */
-export function ensureActor(db: Db, context: VisitorContext): Actor {
+export async function ensureActor(db: Db, context: VisitorContext): Promise<Actor> {
   const user = context.locals.user;
   const key = context.cookies.get(AUTHOR_COOKIE)?.value;
   if (user) {
-    const primary = findPrimaryAuthorOfUser(db, user.id);
+    const primary = await findPrimaryAuthorOfUser(db, user.id);
     if (primary) return { authorId: primary.id, userId: user.id };
-    const created = getOrCreateAuthor(db, newAuthorKey());
-    adoptAuthor(db, created.id, user.id);
+    const created = await getOrCreateAuthor(db, newAuthorKey());
+    await adoptAuthor(db, created.id, user.id);
     return { authorId: created.id, userId: user.id };
   }
-  const known = findAuthorByKey(db, key);
+  const known = await findAuthorByKey(db, key);
   if (known) return { authorId: known.id, userId: known.userId };
   const freshKey = newAuthorKey();
-  const author = getOrCreateAuthor(db, freshKey);
+  const author = await getOrCreateAuthor(db, freshKey);
   context.cookies.set(AUTHOR_COOKIE, freshKey, cookieOptions(context.url, YEAR_SECONDS));
   return { authorId: author.id, userId: null };
 }
@@ -70,10 +70,10 @@ export function ensureActor(db: Db, context: VisitorContext): Actor {
  * Every author id that is this visitor: a logged-in person's account keys only (the browser's
  * anonymous key stays someone else's until they choose to link it), or the cookie's key.
  */
-export function currentAuthorIds(db: Db, context: VisitorContext): number[] {
+export async function currentAuthorIds(db: Db, context: VisitorContext): Promise<number[]> {
   const user = context.locals.user;
-  if (user) return listAuthorsOfUser(db, user.id).map((author) => author.id);
-  const fromCookie = findAuthorByKey(db, context.cookies.get(AUTHOR_COOKIE)?.value);
+  if (user) return (await listAuthorsOfUser(db, user.id)).map((author) => author.id);
+  const fromCookie = await findAuthorByKey(db, context.cookies.get(AUTHOR_COOKIE)?.value);
   return fromCookie ? [fromCookie.id] : [];
 }
 
@@ -81,18 +81,18 @@ export function currentAuthorIds(db: Db, context: VisitorContext): number[] {
 export const ADOPT_FIELD = 'adoptBrowserPosts';
 
 /** What this browser wrote without an account and no account has linked yet; null when nothing. */
-export function unlinkedBrowserWork(db: Db, context: VisitorContext): { stories: number; comments: number } | null {
-  const author = findAuthorByKey(db, context.cookies.get(AUTHOR_COOKIE)?.value);
+export async function unlinkedBrowserWork(db: Db, context: VisitorContext): Promise<{ stories: number; comments: number } | null> {
+  const author = await findAuthorByKey(db, context.cookies.get(AUTHOR_COOKIE)?.value);
   if (!author || author.userId !== null) return null;
-  const work = countAuthorWork(db, author.id);
+  const work = await countAuthorWork(db, author.id);
   return work.stories + work.comments > 0 ? work : null;
 }
 
 /** Links the browser's anonymous key to an account, only when the person asked for it. */
-export function adoptBrowserAuthor(db: Db, context: VisitorContext, userId: string): boolean {
-  const author = findAuthorByKey(db, context.cookies.get(AUTHOR_COOKIE)?.value);
+export async function adoptBrowserAuthor(db: Db, context: VisitorContext, userId: string): Promise<boolean> {
+  const author = await findAuthorByKey(db, context.cookies.get(AUTHOR_COOKIE)?.value);
   if (!author || author.userId !== null) return false;
-  adoptAuthor(db, author.id, userId);
+  await adoptAuthor(db, author.id, userId);
   return true;
 }
 

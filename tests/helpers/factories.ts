@@ -23,13 +23,13 @@ export function storyInput(overrides: Partial<CreateStoryInput> = {}): CreateSto
   };
 }
 
-export function newAuthor(db: Db): number {
-  return getOrCreateAuthor(db, newAuthorKey()).id;
+export async function newAuthor(db: Db): Promise<number> {
+  return (await getOrCreateAuthor(db, newAuthorKey())).id;
 }
 
-export function makeStory(db: Db, overrides: Partial<CreateStoryInput> = {}, options: { authorId?: number | null; now?: number } = {}) {
+export async function makeStory(db: Db, overrides: Partial<CreateStoryInput> = {}, options: { authorId?: number | null; now?: number } = {}) {
   return createStory(db, storyInput(overrides), {
-    authorId: options.authorId === undefined ? newAuthor(db) : options.authorId,
+    authorId: options.authorId === undefined ? await newAuthor(db) : options.authorId,
     now: options.now,
   });
 }

@@ -12,7 +12,12 @@ import { join } from 'node:path';
 
 export interface TestServer {
   origin: string;
+  /** The SQLite file the server reads: its database, or in libSQL mode its embedded replica (read it only). */
   databasePath: string;
+  /** In libSQL mode, the sqld primary the server writes to. */
+  databaseUrl: string | null;
+  /** The server's process id (to kill it hard in a test). */
+  pid: number | undefined;
   dataDir: string;
   output: () => string;
   /** Sends SIGTERM and waits for the exit (the data folder stays, to be inspected); the exit code. */
@@ -33,10 +38,28 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Which driver the suites run on: better-sqlite3 by default, libSQL with TEST_DB_DRIVER=libsql (see .ci/run). */
+export const testDriver: 'better-sqlite3' | 'libsql' = process.env.TEST_DB_DRIVER === 'libsql' ? 'libsql' : 'better-sqlite3';
+
+/**
+ * Starts the built server. With DATABASE_URL in `env` (or TEST_DB_DRIVER=libsql, which starts an
+ * sqld for this server) it runs on libSQL with an embedded replica in its own data folder.
+ */
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   if (!existsSync('dist/server/entry.mjs')) throw new Error('Build first: npm run build (npm test does this).');
   const dataDir = mkdtempSync(join(tmpdir(), 'rop-http-'));
-  const databasePath = join(dataDir, 'site.db');
+  let databasePath = join(dataDir, 'site.db');
+  let databaseUrl: string | null = env.DATABASE_URL ?? null;
+  let ownSqld: { stop: () => Promise<void> } | null = null;
+  if (!databaseUrl && testDriver === 'libsql' && !env.DATABASE_PATH) {
+    const { startSqld } = await import('./sqld');
+    ownSqld = await startSqld();
+    databaseUrl = (ownSqld as { url: string } & typeof ownSqld).url;
+  }
+  if (databaseUrl) {
+    databasePath = join(dataDir, 'replica.db');
+    env = { DATABASE_URL: databaseUrl, DATABASE_REPLICA_PATH: databasePath, DATABASE_PATH: '', ...env };
+  }
   const port = await freePort();
   let log = '';
   const child: ChildProcess = spawn(process.execPath, ['scripts/serve.mjs'], {
@@ -56,7 +79,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   child.stdout?.on('data', (chunk) => (log += chunk));
   child.stderr?.on('data', (chunk) => (log += chunk));
   const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // libSQL: the demo stories are written statement by statement over the network (about 15 s here).
+  const deadline = Date.now() + (databaseUrl ? 90_000 : 20_000);
   for (;;) {
     try {
       const response = await fetch(`${origin}/healthz`);
@@ -80,11 +104,14 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   return {
     origin,
     databasePath,
+    databaseUrl,
+    pid: child.pid,
     dataDir,
     output: () => log,
     shutdown,
     stop: async () => {
       await shutdown();
+      await ownSqld?.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -233,7 +260,11 @@ export async function serverExitFor(env: Record<string, string>): Promise<{ code
 /** Gives an account a role the way an operator does: `npm run user:role` against the server's database. */
 export function setUserRole(server: TestServer, username: string, role: 'member' | 'moderator'): void {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/user-role.ts', username, role], {
-    env: { ...process.env, DATABASE_PATH: server.databasePath, SECRET: 'test-secret-for-http-tests-0123456789abcdef' },
+    env: {
+      ...process.env,
+      ...(server.databaseUrl ? { DATABASE_URL: server.databaseUrl, DATABASE_PATH: '' } : { DATABASE_PATH: server.databasePath }),
+      SECRET: 'test-secret-for-http-tests-0123456789abcdef',
+    },
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`user:role failed (${result.status}): ${result.stderr}${result.stdout}`);

@@ -16,6 +16,8 @@ export interface TestSqld {
   dataDir: string;
   output: () => string;
   stop: () => Promise<void>;
+  /** Ends it at once, for a process 'exit' handler (which cannot wait). */
+  killNow: () => void;
 }
 
 export interface SqldOptions {
@@ -56,5 +58,9 @@ export async function startSqld(options: SqldOptions = {}): Promise<TestSqld> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, dataDir, output: () => log, stop };
+  const killNow = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { url, dataDir, output: () => log, stop, killNow };
 }

@@ -30,7 +30,8 @@ describe('two server processes on one database', () => {
   let second: TestServer;
   beforeAll(async () => {
     first = await startServer({ RATE_LIMIT: 'on' });
-    second = await startServer({ RATE_LIMIT: 'on', DATABASE_PATH: first.databasePath });
+    // Default mode: the same file; libSQL: the same primary, each server with its own replica.
+    second = await startServer({ RATE_LIMIT: 'on', ...(first.databaseUrl ? { DATABASE_URL: first.databaseUrl } : { DATABASE_PATH: first.databasePath }) });
   });
   afterAll(async () => {
     await second?.stop();
@@ -51,9 +52,21 @@ describe('two server processes on one database', () => {
   it('keep the limit state in the database under a keyed hash, never the address or a username', async () => {
     const failed = await new Browser(second.origin).post('/login', { username: 'somebody-guessed', password: 'not the right password' });
     expect(failed.status).toBe(400);
-    const db = new Database(first.databasePath, { readonly: true });
-    try {
-      const keys = (db.prepare('SELECT key FROM rate_limit_buckets').all() as { key: string }[]).map((row) => row.key);
+    // Read through the other server's file (in libSQL mode its replica, which syncs every second).
+    const readKeys = () => {
+      const db = new Database(first.databasePath, { readonly: true });
+      try {
+        return (db.prepare('SELECT key FROM rate_limit_buckets').all() as { key: string }[]).map((row) => row.key);
+      } finally {
+        db.close();
+      }
+    };
+    let keys = readKeys();
+    for (let tries = 0; tries < 50 && !keys.some((key) => key.startsWith('login-user:')); tries++) {
+      await new Promise((r) => setTimeout(r, 100));
+      keys = readKeys();
+    }
+    {
       expect(keys.some((key) => key.startsWith('post-story:'))).toBe(true);
       expect(keys.some((key) => key.startsWith('login-user:'))).toBe(true);
       for (const key of keys) {
@@ -61,8 +74,6 @@ describe('two server processes on one database', () => {
         expect(key).not.toContain('127.0.0.1');
         expect(key).not.toContain('somebody');
       }
-    } finally {
-      db.close();
     }
   });
 });

@@ -35,10 +35,10 @@ const DAY = 24 * 60 * 60 * 1000;
 const START = new Date('2030-01-01T00:00:00Z').getTime();
 
 let t: TestDb;
-beforeEach(() => {
-  t = createTestDb();
+beforeEach(async () => {
+  t = await createTestDb();
 });
-afterEach(() => {
+afterEach(async () => {
   vi.useRealTimers();
   t.cleanup();
 });
@@ -57,18 +57,18 @@ async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
   throw new Error('expected the promise to reject');
 }
 
-function sessionCount(userId: string): number {
-  return (t.db.$client.prepare('SELECT count(*) AS n FROM auth_sessions WHERE user_id = ?').get(userId) as { n: number }).n;
+async function sessionCount(userId: string): Promise<number> {
+  return Number((await t.row<{ n: number }>('SELECT count(*) AS n FROM auth_sessions WHERE user_id = ?', userId))!.n);
 }
 
 describe('usernames', () => {
-  it('accept 3 to 24 of a–z, 0–9, "_" and "-", lowercased and trimmed', () => {
+  it('accept 3 to 24 of a–z, 0–9, "_" and "-", lowercased and trimmed', async () => {
     expect(checkUsername('abc')).toEqual({ ok: true, username: 'abc' });
     expect(checkUsername('  Night_Shift-42 ')).toEqual({ ok: true, username: 'night_shift-42' });
     expect(checkUsername('a'.repeat(24))).toEqual({ ok: true, username: 'a'.repeat(24) });
   });
 
-  it('refuse too short, too long, and anything outside the allowed characters, saying why', () => {
+  it('refuse too short, too long, and anything outside the allowed characters, saying why', async () => {
     expect(checkUsername('ab')).toEqual({ ok: false, message: 'Choose a username of 3–24 characters.' });
     expect(checkUsername('a'.repeat(25))).toEqual({ ok: false, message: 'Choose a username of 3–24 characters.' });
     for (const bad of ['has space', 'dot.name', 'émile', 'semi;colon', 'name@home', 'ünïcode']) {
@@ -84,7 +84,7 @@ describe('registering', () => {
     expect(user.role).toBe('member');
     expect(user.createdAt).toBe(START);
     expect(user.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-    expect(JSON.stringify(t.db.$client.prepare('SELECT * FROM users').all())).not.toContain(PASSWORD);
+    expect(JSON.stringify(await t.rows('SELECT * FROM users'))).not.toContain(PASSWORD);
   });
 
   it('refuses a weak password beside the password field and a taken name beside the username field', async () => {
@@ -96,7 +96,7 @@ describe('registering', () => {
     await registerUser(t.db, 'taken', PASSWORD);
     const taken = await rejection(registerUser(t.db, 'TAKEN', PASSWORD));
     expect([taken.code, taken.field]).toEqual(['conflict', 'username']);
-    expect(t.db.$client.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 1 });
+    expect(await t.row('SELECT count(*) AS n FROM users')).toEqual({ n: 1 });
   });
 });
 
@@ -114,7 +114,7 @@ describe('sessions', () => {
     const user = await registerUser(t.db, 'hasher', PASSWORD);
     const { token } = await createAuthSession(t.db, user.id);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const rows = t.db.$client.prepare('SELECT * FROM auth_sessions').all() as { id: string; created_at: number }[];
+    const rows = await t.rows<{ id: string; created_at: number }>('SELECT * FROM auth_sessions');
     expect(rows).toHaveLength(1);
     expect(rows[0].id).toBe(sha256(token));
     expect(JSON.stringify(rows)).not.toContain(token);
@@ -127,7 +127,7 @@ describe('sessions', () => {
     const { token } = await createAuthSession(t.db, user.id);
     const result = await validateSessionToken(t.db, token);
     expect(result?.user).toEqual({ id: user.id, username: 'valid', role: 'member' });
-    setUserRole(t.db, 'valid', 'moderator');
+    await setUserRole(t.db, 'valid', 'moderator');
     expect((await validateSessionToken(t.db, token))?.user.role).toBe('moderator');
     expect(await validateSessionToken(t.db, 'not a token')).toBeNull();
     expect(await validateSessionToken(t.db, 'A'.repeat(43))).toBeNull();
@@ -145,7 +145,7 @@ describe('sessions', () => {
     // That use slid the expiry to 30 days from then; a quiet month later it is gone.
     setClock(START + 60 * DAY);
     expect(await validateSessionToken(t.db, token)).toBeNull();
-    expect(sessionCount(user.id)).toBe(0);
+    expect(await sessionCount(user.id)).toBe(0);
   });
 
   it('slide only when used in the second half of the window, and say so (fresh) so the cookie is renewed', async () => {
@@ -177,7 +177,7 @@ describe('sessions', () => {
     }
     setClock(START + 90 * DAY + 60_000);
     expect(await validateSessionToken(t.db, token)).toBeNull();
-    expect(sessionCount(user.id)).toBe(0);
+    expect(await sessionCount(user.id)).toBe(0);
   });
 
   it('can be ended one at a time, or all at once for a user', async () => {
@@ -202,13 +202,13 @@ describe('sessions', () => {
     await createAuthSession(t.db, user.id, START);
     setClock(START + 10 * DAY);
     const recent = await createAuthSession(t.db, user.id, START + 10 * DAY);
-    expect(purgeExpiredSessions(t.db, START + 31 * DAY)).toBe(1);
-    expect(sessionCount(user.id)).toBe(1);
-    expect(purgeExpiredSessions(t.db, START + 41 * DAY)).toBe(1);
+    expect(await purgeExpiredSessions(t.db, START + 31 * DAY)).toBe(1);
+    expect(await sessionCount(user.id)).toBe(1);
+    expect(await purgeExpiredSessions(t.db, START + 41 * DAY)).toBe(1);
     expect(await validateSessionToken(t.db, recent.token)).toBeNull();
   });
 
-  it('use the __Host- cookie name over https only', () => {
+  it('use the __Host- cookie name over https only', async () => {
     expect(sessionCookieName(new URL('https://stories.example/me'))).toBe('__Host-session');
     expect(sessionCookieName(new URL('http://localhost:4321/me'))).toBe('session');
   });
@@ -224,11 +224,11 @@ describe('changing the password', () => {
 
     const wrong = await rejection(changePassword(t.db, user.id, 'not my password at all', 'a brand new sentence'));
     expect([wrong.field, wrong.message]).toEqual(['currentPassword', 'Your current password is not right.']);
-    expect(sessionCount(user.id)).toBe(2);
+    expect(await sessionCount(user.id)).toBe(2);
 
     const weak = await rejection(changePassword(t.db, user.id, PASSWORD, 'password123'));
     expect(weak.field).toBe('newPassword');
-    expect(sessionCount(user.id)).toBe(2);
+    expect(await sessionCount(user.id)).toBe(2);
 
     await changePassword(t.db, user.id, PASSWORD, 'a brand new sentence');
     expect(await validateSessionToken(t.db, s1.token)).toBeNull();
@@ -242,11 +242,11 @@ describe('changing the password', () => {
 describe('roles', () => {
   it('are set by username (any case) and report an unknown name', async () => {
     await registerUser(t.db, 'promoted', PASSWORD);
-    expect(setUserRole(t.db, 'PROMOTED', 'moderator')).toBe(true);
-    expect(getUserByUsername(t.db, 'promoted')?.role).toBe('moderator');
-    expect(setUserRole(t.db, 'promoted', 'member')).toBe(true);
-    expect(getUserByUsername(t.db, 'promoted')?.role).toBe('member');
-    expect(setUserRole(t.db, 'ghost', 'moderator')).toBe(false);
+    expect(await setUserRole(t.db, 'PROMOTED', 'moderator')).toBe(true);
+    expect((await getUserByUsername(t.db, 'promoted'))?.role).toBe('moderator');
+    expect(await setUserRole(t.db, 'promoted', 'member')).toBe(true);
+    expect((await getUserByUsername(t.db, 'promoted'))?.role).toBe('member');
+    expect(await setUserRole(t.db, 'ghost', 'moderator')).toBe(false);
   });
 });
 
@@ -254,69 +254,69 @@ describe('own content', () => {
   it('lists the stories and comments of every author key the account adopted, and nobody else’s', async () => {
     const user = await registerUser(t.db, 'owner', PASSWORD);
     const key = newAuthorKey();
-    const author = getOrCreateAuthor(t.db, key);
-    const mine = makeStory(t.db, { title: 'My own story about the cache' }, { authorId: author.id });
-    const theirs = makeStory(t.db, { title: 'Somebody else wrote this one' });
-    addComment(t.db, { storyId: theirs.id, parentId: null, body: 'My comment on their story', actor: { authorId: author.id, userId: null } });
-    addComment(t.db, { storyId: theirs.id, parentId: null, body: 'A stranger comment', actor: { authorId: newAuthor(t.db), userId: null } });
+    const author = await getOrCreateAuthor(t.db, key);
+    const mine = await makeStory(t.db, { title: 'My own story about the cache' }, { authorId: author.id });
+    const theirs = await makeStory(t.db, { title: 'Somebody else wrote this one' });
+    await addComment(t.db, { storyId: theirs.id, parentId: null, body: 'My comment on their story', actor: { authorId: author.id, userId: null } });
+    await addComment(t.db, { storyId: theirs.id, parentId: null, body: 'A stranger comment', actor: { authorId: await newAuthor(t.db), userId: null } });
 
-    expect(listOwnContent(t.db, user.id)).toEqual({ stories: [], comments: [] });
-    adoptAuthor(t.db, author.id, user.id);
-    const own = listOwnContent(t.db, user.id);
+    expect(await listOwnContent(t.db, user.id)).toEqual({ stories: [], comments: [] });
+    await adoptAuthor(t.db, author.id, user.id);
+    const own = await listOwnContent(t.db, user.id);
     expect(own.stories.map((s) => s.title)).toEqual(['My own story about the cache']);
     expect(own.stories[0].id).toBe(mine.id);
     expect(own.comments.map((c) => c.bodyMarkdown)).toEqual(['My comment on their story']);
-    expect(findAuthorByKey(t.db, key)?.userId).toBe(user.id);
+    expect((await findAuthorByKey(t.db, key))?.userId).toBe(user.id);
   });
 
   it('adopting never takes a key that another account already owns', async () => {
     const first = await registerUser(t.db, 'first', PASSWORD);
     const second = await registerUser(t.db, 'second', PASSWORD);
-    const author = getOrCreateAuthor(t.db, newAuthorKey());
-    adoptAuthor(t.db, author.id, first.id);
-    adoptAuthor(t.db, author.id, second.id);
-    expect((t.db.$client.prepare('SELECT user_id FROM authors WHERE id = ?').get(author.id) as { user_id: string }).user_id).toBe(first.id);
+    const author = await getOrCreateAuthor(t.db, newAuthorKey());
+    await adoptAuthor(t.db, author.id, first.id);
+    await adoptAuthor(t.db, author.id, second.id);
+    expect((await t.row<{ user_id: string }>('SELECT user_id FROM authors WHERE id = ?', author.id))!.user_id).toBe(first.id);
   });
 });
 
 describe('deleting an account', () => {
   async function accountWithContent() {
     const user = await registerUser(t.db, 'leaver', PASSWORD);
-    const author = getOrCreateAuthor(t.db, newAuthorKey());
-    adoptAuthor(t.db, author.id, user.id);
-    const story = makeStory(t.db, { title: 'The leaver wrote this story' }, { authorId: author.id });
-    const elsewhere = makeStory(t.db, { title: 'Another person’s story' });
-    const comment = addComment(t.db, { storyId: elsewhere.id, parentId: null, body: 'The leaver commented here', actor: { authorId: author.id, userId: user.id } });
-    toggleBeenThere(t.db, elsewhere.id, author.id);
+    const author = await getOrCreateAuthor(t.db, newAuthorKey());
+    await adoptAuthor(t.db, author.id, user.id);
+    const story = await makeStory(t.db, { title: 'The leaver wrote this story' }, { authorId: author.id });
+    const elsewhere = await makeStory(t.db, { title: 'Another person’s story' });
+    const comment = await addComment(t.db, { storyId: elsewhere.id, parentId: null, body: 'The leaver commented here', actor: { authorId: author.id, userId: user.id } });
+    await toggleBeenThere(t.db, elsewhere.id, author.id);
     const session = await createAuthSession(t.db, user.id);
     return { user, author, story, elsewhere, comment, session };
   }
 
-  const row = (sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).get(...params);
+  const row = (sql: string, ...params: unknown[]) => t.row(sql, ...params);
 
   it('with content deleted removes the stories, comments, reactions, author keys, sessions and the user for real', async () => {
     const { user, story, elsewhere, comment, session } = await accountWithContent();
-    expect(row('SELECT been_there_count AS n FROM stories WHERE id = ?', elsewhere.id)).toEqual({ n: 1 });
+    expect(await row('SELECT been_there_count AS n FROM stories WHERE id = ?', elsewhere.id)).toEqual({ n: 1 });
     await deleteAccount(t.db, user.id, { keepContent: false });
-    expect(row('SELECT count(*) AS n FROM users')).toEqual({ n: 0 });
-    expect(row('SELECT count(*) AS n FROM auth_sessions')).toEqual({ n: 0 });
-    expect(row('SELECT count(*) AS n FROM stories WHERE id = ?', story.id)).toEqual({ n: 0 });
-    expect(row('SELECT count(*) AS n FROM comments WHERE id = ?', comment.id)).toEqual({ n: 0 });
-    expect(row("SELECT count(*) AS n FROM comments WHERE body_markdown LIKE '%leaver commented%'")).toEqual({ n: 0 });
-    expect(row('SELECT count(*) AS n FROM authors WHERE user_id IS NOT NULL')).toEqual({ n: 0 });
-    expect(row('SELECT been_there_count AS n, comment_count AS c FROM stories WHERE id = ?', elsewhere.id)).toEqual({ n: 0, c: 0 });
-    expect(row("SELECT count(*) AS n FROM stories_fts WHERE stories_fts MATCH 'leaver'")).toEqual({ n: 0 });
+    expect(await row('SELECT count(*) AS n FROM users')).toEqual({ n: 0 });
+    expect(await row('SELECT count(*) AS n FROM auth_sessions')).toEqual({ n: 0 });
+    expect(await row('SELECT count(*) AS n FROM stories WHERE id = ?', story.id)).toEqual({ n: 0 });
+    expect(await row('SELECT count(*) AS n FROM comments WHERE id = ?', comment.id)).toEqual({ n: 0 });
+    expect(await row("SELECT count(*) AS n FROM comments WHERE body_markdown LIKE '%leaver commented%'")).toEqual({ n: 0 });
+    expect(await row('SELECT count(*) AS n FROM authors WHERE user_id IS NOT NULL')).toEqual({ n: 0 });
+    expect(await row('SELECT been_there_count AS n, comment_count AS c FROM stories WHERE id = ?', elsewhere.id)).toEqual({ n: 0, c: 0 });
+    expect(await row("SELECT count(*) AS n FROM stories_fts WHERE stories_fts MATCH 'leaver'")).toEqual({ n: 0 });
     expect(await validateSessionToken(t.db, session.token)).toBeNull();
   });
 
   it('with content kept leaves the stories and comments up with no author, and removes the rest', async () => {
     const { user, author, story, comment, session } = await accountWithContent();
     await deleteAccount(t.db, user.id, { keepContent: true });
-    expect(row('SELECT author_id, title FROM stories WHERE id = ?', story.id)).toEqual({ author_id: null, title: 'The leaver wrote this story' });
-    expect(row('SELECT author_id, state FROM comments WHERE id = ?', comment.id)).toEqual({ author_id: null, state: 'visible' });
-    expect(row('SELECT count(*) AS n FROM authors WHERE id = ?', author.id)).toEqual({ n: 0 });
-    expect(row('SELECT count(*) AS n FROM users')).toEqual({ n: 0 });
-    expect(row('SELECT count(*) AS n FROM story_reactions')).toEqual({ n: 0 });
+    expect(await row('SELECT author_id, title FROM stories WHERE id = ?', story.id)).toEqual({ author_id: null, title: 'The leaver wrote this story' });
+    expect(await row('SELECT author_id, state FROM comments WHERE id = ?', comment.id)).toEqual({ author_id: null, state: 'visible' });
+    expect(await row('SELECT count(*) AS n FROM authors WHERE id = ?', author.id)).toEqual({ n: 0 });
+    expect(await row('SELECT count(*) AS n FROM users')).toEqual({ n: 0 });
+    expect(await row('SELECT count(*) AS n FROM story_reactions')).toEqual({ n: 0 });
     expect(await validateSessionToken(t.db, session.token)).toBeNull();
   });
 });

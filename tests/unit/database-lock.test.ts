@@ -9,11 +9,11 @@ import { busyAsServiceError, isDatabaseBusy, ServiceError, httpStatusFor } from 
 
 let t: TestDb;
 let backup: Database.Database;
-beforeEach(() => {
-  t = createTestDb();
+beforeEach(async () => {
+  t = await createTestDb();
   backup = new Database(t.path);
 });
-afterEach(() => {
+afterEach(async () => {
   if (backup.inTransaction) backup.exec('ROLLBACK');
   backup.close();
   t.cleanup();
@@ -36,11 +36,11 @@ describe('while another connection holds the write lock', () => {
     expect(await waitForWriteLock(t.db, 5_000)).toBe(true);
   });
 
-  it('turns the busy error of a write into a 503 with Retry-After, and skips side writes', () => {
+  it('turns the busy error of a write into a 503 with Retry-After, and skips side writes', async () => {
     backup.exec('BEGIN IMMEDIATE');
     let caught: unknown;
     try {
-      t.db.$client.exec("INSERT INTO reports (target_type, target_id, reason, state, created_at) VALUES ('story', 1, 'x', 'open', 1)");
+      t.sqlite.exec("INSERT INTO reports (target_type, target_id, reason, state, created_at) VALUES ('story', 1, 'x', 'open', 1)");
     } catch (error) {
       caught = error;
     }
@@ -49,14 +49,14 @@ describe('while another connection holds the write lock', () => {
     expect(explained).toBeInstanceOf(ServiceError);
     expect(httpStatusFor((explained as ServiceError).code)).toBe(503);
     expect((explained as ServiceError).retryAfterSeconds).toBeGreaterThan(0);
-    expect(writeUnlessBusy(() => t.db.$client.prepare('DELETE FROM reports').run().changes, -1)).toBe(-1);
+    expect(await writeUnlessBusy(() => t.sqlite.prepare('DELETE FROM reports').run().changes, -1)).toBe(-1);
   });
 
   it('still reads a login session without refreshing it', async () => {
     const user = await registerUser(t.db, 'night_owl', 'a long and unusual passphrase 42');
     const { token } = await createAuthSession(t.db, user.id);
     backup.exec('BEGIN IMMEDIATE');
-    const read = readSessionToken(t.db, token);
+    const read = await readSessionToken(t.db, token);
     expect(read?.user.username).toBe('night_owl');
     backup.exec('ROLLBACK');
     expect((await validateSessionToken(t.db, token))?.session.id).toBe(read?.session.id);
@@ -65,7 +65,7 @@ describe('while another connection holds the write lock', () => {
   it('does not read a session past its absolute lifetime', async () => {
     const user = await registerUser(t.db, 'old_owl', 'a long and unusual passphrase 42');
     const { token } = await createAuthSession(t.db, user.id);
-    expect(readSessionToken(t.db, token, Date.now() + SESSION_ABSOLUTE_LIFETIME_MS + 1)).toBeNull();
-    expect(readSessionToken(t.db, 'not-a-token')).toBeNull();
+    expect(await readSessionToken(t.db, token, Date.now() + SESSION_ABSOLUTE_LIFETIME_MS + 1)).toBeNull();
+    expect(await readSessionToken(t.db, 'not-a-token')).toBeNull();
   });
 });

@@ -16,7 +16,7 @@ describe('safeReturnPath (no open redirects after a POST)', () => {
   ])('refuses %j and falls back', (path) => {
     expect(safeReturnPath(path, '/fallback')).toBe('/fallback');
   });
-  it('percent-encodes characters a Location header cannot carry, so the redirect after a write never fails', () => {
+  it('percent-encodes characters a Location header cannot carry, so the redirect after a write never fails', async () => {
     expect(safeReturnPath('/€', '/fallback')).toBe('/%E2%82%AC');
     expect(safeReturnPath('/tags/dns?q=naïve café#c1', '/fallback')).toBe('/tags/dns?q=na%C3%AFve%20caf%C3%A9#c1');
     expect(safeReturnPath('/stories/😀', '/fallback')).toMatch(/^[\x21-\x7e]+$/);
@@ -24,7 +24,7 @@ describe('safeReturnPath (no open redirects after a POST)', () => {
 });
 
 describe('keyset cursors', () => {
-  it('round-trip and refuse anything malformed instead of failing', () => {
+  it('round-trip and refuse anything malformed instead of failing', async () => {
     expect(decodeCursor(encodeCursor({ key: 1_700_000_000_000, id: 42 }))).toEqual({ key: 1_700_000_000_000, id: 42 });
     for (const bad of ['', 'abc', '1_', '_1', '1_2_3', '1e5_2', `${'9'.repeat(20)}_1`, '1_-2', null, undefined]) {
       expect(decodeCursor(bad)).toBeNull();
@@ -33,7 +33,7 @@ describe('keyset cursors', () => {
 });
 
 describe('story addresses', () => {
-  it('slugify titles to short ASCII and parse ids back', () => {
+  it('slugify titles to short ASCII and parse ids back', async () => {
     expect(slugify('Ça a planté: DNS, encore!')).toBe('ca-a-plante-dns-encore');
     expect(slugify('!!!')).toBe('story');
     expect(slugify('x'.repeat(100))).toHaveLength(60);
@@ -45,7 +45,7 @@ describe('story addresses', () => {
 });
 
 describe('tokens', () => {
-  it('are 256-bit base64url and compared in constant time', () => {
+  it('are 256-bit base64url and compared in constant time', async () => {
     const token = randomToken();
     expect(looksLikeToken(token)).toBe(true);
     expect(Buffer.from(token, 'base64url')).toHaveLength(32);
@@ -58,7 +58,7 @@ describe('tokens', () => {
 });
 
 describe('pseudonyms', () => {
-  it('turn a digest into "Adjective Noun NN", the same digest always the same name', () => {
+  it('turn a digest into "Adjective Noun NN", the same digest always the same name', async () => {
     expect(pseudonymFromDigest('00000000')).toBe(pseudonymFromDigest('00000000'));
     expect(pseudonymFromDigest('0a1b2c3d')).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+ \d{1,2}$/);
     expect(pseudonymFromDigest('0a1b2c3d')).not.toBe(pseudonymFromDigest('ffeeddcc'));

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema';
 import { findMigrationsFolder } from '../../src/server/db';
 import { startSqld, type TestSqld } from '../helpers/sqld';
+import { createSqliteTestDb } from '../helpers/db';
 
 let sqld: TestSqld;
 let client: Client;
@@ -171,10 +172,9 @@ describe('where sqld differs from the default better-sqlite3 connection', () => 
 
 describe('moving an existing default-mode database to a sqld primary', () => {
   it('starts a primary from the file with every story searchable, migrations up to date, and a replica receiving it all', async () => {
-    const { createTestDb } = await import('../helpers/db');
-    const source = createTestDb({ seedDemo: true });
-    const titles = (source.db.$client.prepare('SELECT title FROM stories ORDER BY id').all() as { title: string }[]).map((row) => row.title);
-    const indexed = (source.db.$client.prepare('SELECT count(*) AS n FROM stories_fts').get() as { n: number }).n;
+    const source = await createSqliteTestDb({ seedDemo: true });
+    const titles = (source.sqlite.prepare('SELECT title FROM stories ORDER BY id').all() as { title: string }[]).map((row) => row.title);
+    const indexed = (source.sqlite.prepare('SELECT count(*) AS n FROM stories_fts').get() as { n: number }).n;
     // The source stays open (and not checkpointed) while it is copied, as on a running site.
     const moved = await startSqld({ importFrom: source.path });
     const primaryClient = createClient({ url: moved.url });
@@ -195,5 +195,5 @@ describe('moving an existing default-mode database to a sqld primary', () => {
       await moved.stop();
       source.cleanup();
     }
-  });
+  }, 120_000);
 });

@@ -132,12 +132,12 @@ describe('renderMarkdown: hostile input is inert', () => {
     expectInert(renderMarkdown(payload));
   });
 
-  it('keeps the text of discarded tags but not of raw-text ones', () => {
+  it('keeps the text of discarded tags but not of raw-text ones', async () => {
     expect(renderMarkdown('<b>bold</b> <script>alert(1)</script>')).toBe('<p>bold </p>\n');
     expect(renderMarkdown('<xmp><img src=x onerror=alert(1)></xmp>')).not.toContain('onerror');
   });
 
-  it('drops images but keeps their alt text', () => {
+  it('drops images but keeps their alt text', async () => {
     expect(renderMarkdown('![a <b> cat](https://evil.example/x.png)')).toBe('<p>a &lt;b&gt; cat</p>\n');
   });
 });
@@ -153,17 +153,17 @@ describe('renderMarkdown: an unclosed raw-text tag in prose does not cut the tex
     },
   );
 
-  it('keeps the text after an unclosed tag written in capitals or with attributes', () => {
+  it('keeps the text after an unclosed tag written in capitals or with attributes', async () => {
     const html = renderMarkdown('Before <TEXTAREA rows="3"> after.\n\nLast words.');
     expect(html).toContain('after.');
     expect(html).toContain('Last words.');
   });
 
-  it('keeps the text after an unclosed HTML comment', () => {
+  it('keeps the text after an unclosed HTML comment', async () => {
     expect(renderMarkdown('Note <!-- this opens a comment\n\nand this must stay.')).toContain('and this must stay.');
   });
 
-  it('still drops the content of a closed pair, even next to an unclosed one', () => {
+  it('still drops the content of a closed pair, even next to an unclosed one', async () => {
     const html = renderMarkdown('A <textarea> opened, then <script>alert(1)</script> and the end.');
     expect(html).toContain('&lt;textarea&gt; opened, then');
     expect(html).toContain('and the end.');
@@ -171,7 +171,7 @@ describe('renderMarkdown: an unclosed raw-text tag in prose does not cut the tex
     expectInert(html);
   });
 
-  it('pairs nested tags from the inside, escaping only the opening left over', () => {
+  it('pairs nested tags from the inside, escaping only the opening left over', async () => {
     const html = renderMarkdown('<svg><svg><circle/></svg> text after');
     expect(html).toContain('text after');
     expectInert(html);
@@ -179,25 +179,25 @@ describe('renderMarkdown: an unclosed raw-text tag in prose does not cut the tex
 });
 
 describe('renderMarkdown: what it keeps', () => {
-  it('renders paragraphs and emphasis', () => {
+  it('renders paragraphs and emphasis', async () => {
     expect(renderMarkdown('One *two* **three** ~~four~~ `five`.\n\nSix')).toBe(
       '<p>One <em>two</em> <strong>three</strong> <del>four</del> <code>five</code>.</p>\n<p>Six</p>\n',
     );
   });
 
-  it('renders lists and blockquotes', () => {
+  it('renders lists and blockquotes', async () => {
     expect(renderMarkdown('- a\n- b\n\n3. x\n4. y\n\n> quoted')).toBe(
       '<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<ol start="3">\n<li>x</li>\n<li>y</li>\n</ol>\n<blockquote>\n<p>quoted</p>\n</blockquote>\n',
     );
   });
 
-  it('shows code containing <script> as escaped text', () => {
+  it('shows code containing <script> as escaped text', async () => {
     expect(renderMarkdown('```html\n<script>alert(1)</script>\n```')).toBe(
       '<pre><code class="language-html">&lt;script&gt;alert(1)&lt;/script&gt;\n</code></pre>\n',
     );
   });
 
-  it('gives every link exactly rel="nofollow ugc noopener" and no target', () => {
+  it('gives every link exactly rel="nofollow ugc noopener" and no target', async () => {
     expect(renderMarkdown('[x](https://example.com/a?b=1&c=2 "Title")')).toBe(
       `<p><a href="https://example.com/a?b=1&amp;c=2" title="Title" rel="${REL}">x</a></p>\n`,
     );
@@ -207,57 +207,57 @@ describe('renderMarkdown: what it keeps', () => {
     expect(renderMarkdown('<https://example.com>')).toBe(`<p><a href="https://example.com" rel="${REL}">https://example.com</a></p>\n`);
   });
 
-  it('allows mailto links', () => {
+  it('allows mailto links', async () => {
     expect(renderMarkdown('[mail me](mailto:someone@example.com)')).toBe(
       `<p><a href="mailto:someone@example.com" rel="${REL}">mail me</a></p>\n`,
     );
   });
 
-  it('drops relative, fragment, protocol-relative and scheme-relative hrefs but keeps the text', () => {
+  it('drops relative, fragment, protocol-relative and scheme-relative hrefs but keeps the text', async () => {
     expect(renderMarkdown('[a](/admin) [b](#top) [c](//evil.example) [d](https:evil.example)')).toBe(
       `<p><a rel="${REL}">a</a> <a rel="${REL}">b</a> <a rel="${REL}">c</a> <a rel="${REL}">d</a></p>\n`,
     );
   });
 
-  it('puts the top heading at h2, below the page title, and keeps the rest without gaps, also for raw HTML', () => {
+  it('puts the top heading at h2, below the page title, and keeps the rest without gaps, also for raw HTML', async () => {
     const html = renderMarkdown('# A\n## B\n### C\n#### D\n##### E\n###### F\n\n<h1>G</h1>');
     expect(html).toBe('<h2>A</h2>\n<h3>B</h3>\n<h4>C</h4>\n<h5>D</h5>\n<h5>E</h5>\n<h5>F</h5>\n<h2>G</h2>');
     expect(html).not.toMatch(/<h1/);
   });
 
-  it('fixes stored HTML from before (h4 under the page title) and leaves fixed HTML as it is', () => {
+  it('fixes stored HTML from before (h4 under the page title) and leaves fixed HTML as it is', async () => {
     expect(normalizeHeadingLevels('<h4>What happened</h4>\n<p>x</p>\n<h5>Detail</h5>')).toBe('<h2>What happened</h2>\n<p>x</p>\n<h3>Detail</h3>');
     expect(normalizeHeadingLevels('<h2>A</h2><h3>B</h3>')).toBe('<h2>A</h2><h3>B</h3>');
     expect(normalizeHeadingLevels('<p>no headings</p>')).toBe('<p>no headings</p>');
   });
 
-  it('makes the template headings ("## What happened") h2, not h4', () => {
+  it('makes the template headings ("## What happened") h2, not h4', async () => {
     expect(renderMarkdown('## What happened\n\nIt broke.\n\n### Details\n\nMore.')).toBe(
       '<h2>What happened</h2>\n<p>It broke.</p>\n<h3>Details</h3>\n<p>More.</p>\n',
     );
   });
 
-  it('renders tables with alignment only', () => {
+  it('renders tables with alignment only', async () => {
     expect(renderMarkdown('| a | b |\n|:--|--:|\n| 1 | *2* |')).toBe(
       '<table>\n<thead>\n<tr>\n<th align="left">a</th>\n<th align="right">b</th>\n</tr>\n</thead>\n' +
         '<tbody><tr>\n<td align="left">1</td>\n<td align="right"><em>2</em></td>\n</tr>\n</tbody></table>\n',
     );
   });
 
-  it('keeps only language-* classes on code and no style, class or id elsewhere', () => {
+  it('keeps only language-* classes on code and no style, class or id elsewhere', async () => {
     expect(renderMarkdown('<code class="language-js evil">x</code>')).toBe('<p><code class="language-js">x</code></p>\n');
     expect(renderMarkdown('<p class="x" id="y" style="color:red">p</p>')).toBe('<p>p</p>');
   });
 
-  it('renders task lists as text, without inputs', () => {
+  it('renders task lists as text, without inputs', async () => {
     expect(renderMarkdown('- [ ] todo\n- [x] done')).toBe('<ul>\n<li>[ ] todo</li>\n<li>[x] done</li>\n</ul>\n');
   });
 
-  it('handles CRLF line endings like LF', () => {
+  it('handles CRLF line endings like LF', async () => {
     expect(renderMarkdown('a\r\n\r\nb')).toBe(renderMarkdown('a\n\nb'));
   });
 
-  it('renders a 20,000-character body of ordinary prose', () => {
+  it('renders a 20,000-character body of ordinary prose', async () => {
     const paragraph =
       'I started on a Monday, and by *Wednesday* I had pushed to **production** twice; see [the notes](https://example.com/notes) ' +
       'and the `deploy.sh` script for details. Nobody noticed, which was the problem.\n\n';
@@ -271,50 +271,50 @@ describe('renderMarkdown: what it keeps', () => {
 describe('renderMarkdown: bounds', () => {
   const deep = 'This text nests quotes or lists too deeply to display. Please simplify it.';
 
-  it('rejects input longer than maxLength (default 20,000)', () => {
+  it('rejects input longer than maxLength (default 20,000)', async () => {
     expect(() => renderMarkdown('word '.repeat(4_000))).not.toThrow();
     expect(() => renderMarkdown('word '.repeat(4_000) + 'x')).toThrow(UnrenderableMarkdownError);
     expect(() => renderMarkdown('hello world', { maxLength: 10 })).toThrow(/too long/);
   });
 
-  it('allows 12 levels of quotes and rejects 13', () => {
+  it('allows 12 levels of quotes and rejects 13', async () => {
     expect(renderMarkdown('>'.repeat(12) + ' deep').match(/<blockquote>/g)).toHaveLength(12);
     expect(() => renderMarkdown('> '.repeat(13) + 'deeper')).toThrow(deep);
   });
 
-  it('allows 12 levels of 4-space list indentation and rejects 13', () => {
+  it('allows 12 levels of 4-space list indentation and rejects 13', async () => {
     const nested = (levels: number) => Array.from({ length: levels }, (_, i) => '    '.repeat(i) + '- item').join('\n');
     expect(renderMarkdown(nested(12)).match(/<ul>/g)).toHaveLength(12);
     expect(() => renderMarkdown(nested(13))).toThrow(deep);
   });
 
-  it('counts mixed quote and list markers on one line', () => {
+  it('counts mixed quote and list markers on one line', async () => {
     expect(() => renderMarkdown('> - '.repeat(6) + 'ok')).not.toThrow();
     expect(() => renderMarkdown('> - '.repeat(7) + 'too deep')).toThrow(deep);
     expect(() => renderMarkdown('1. '.repeat(13) + 'too deep')).toThrow(deep);
   });
 
-  it('treats a long spaced rule as a rule, not as nested lists', () => {
+  it('treats a long spaced rule as a rule, not as nested lists', async () => {
     expect(renderMarkdown('- '.repeat(40).trim())).toBe('<hr />\n');
     expect(() => renderMarkdown('> '.repeat(5_000) + '---')).toThrow(deep);
   });
 
-  it('rejects runs of more than 2,000 characters without a space', () => {
+  it('rejects runs of more than 2,000 characters without a space', async () => {
     expect(() => renderMarkdown('!'.repeat(2_000))).not.toThrow();
     expect(() => renderMarkdown('!'.repeat(2_001))).toThrow(/without a space/);
   });
 
-  it('rejects a paragraph with too many emphasis delimiters, but not the same text split into paragraphs', () => {
+  it('rejects a paragraph with too many emphasis delimiters, but not the same text split into paragraphs', async () => {
     expect(() => renderMarkdown('*a[ '.repeat(1_000))).toThrow(/too much formatting/);
     expect(() => renderMarkdown(('*a[ '.repeat(100) + '\n\n').repeat(10))).not.toThrow();
   });
 
-  it('rejects thousands of lines without a blank line, but not the same lines split into paragraphs', () => {
+  it('rejects thousands of lines without a blank line, but not the same lines split into paragraphs', async () => {
     expect(() => renderMarkdown('a\n>-\n'.repeat(1_000))).toThrow(/too much formatting/);
     expect(() => renderMarkdown(('a\n>-\n'.repeat(20) + '\n').repeat(50))).not.toThrow();
   });
 
-  it('uses a user-facing message', () => {
+  it('uses a user-facing message', async () => {
     const error = renderOrReject('>'.repeat(5_000));
     expect(error).toBeInstanceOf(UnrenderableMarkdownError);
     expect((error as Error).name).toBe('UnrenderableMarkdownError');
@@ -383,30 +383,30 @@ describe('renderMarkdown: bounds', () => {
 });
 
 describe('markdownExcerpt', () => {
-  it('skips headings, so excerpts start with the story and not with "What happened"', () => {
+  it('skips headings, so excerpts start with the story and not with "What happened"', async () => {
     expect(markdownExcerpt('## What happened\n\nI dropped the wrong table.\n\n## What I learned\n\nBackups matter.')).toBe(
       'I dropped the wrong table. Backups matter.',
     );
   });
 
-  it('strips Markdown syntax and collapses whitespace', () => {
+  it('strips Markdown syntax and collapses whitespace', async () => {
     expect(
       markdownExcerpt('# Title\n\nSome **bold**, _italic_ and ~~gone~~ text with [a link](https://example.com),\n`code` and ![a cat](https://e.example/c.png).\n\n- one\n- two'),
     ).toBe('Some bold, italic and gone text with a link, code and a cat. one two');
   });
 
-  it('strips HTML, including script contents, and returns plain characters', () => {
+  it('strips HTML, including script contents, and returns plain characters', async () => {
     expect(markdownExcerpt('Hello <b>world</b><script>alert(1)</script> & a < b')).toBe('Hello world & a < b');
   });
 
-  it('never returns markup, even from code or escapes', () => {
+  it('never returns markup, even from code or escapes', async () => {
     const excerpt = markdownExcerpt('`<img src=x onerror=alert(1)>` and \\<script>');
     expect(excerpt).not.toMatch(/<[a-z/!?]/i);
     expect(excerpt).toBe('‹img src=x onerror=alert(1)> and ‹script>');
     for (const [, payload] of HOSTILE) expect(markdownExcerpt(payload)).not.toMatch(/<[a-z/!?]/i);
   });
 
-  it('cuts at a word boundary with an ellipsis, within maxChars', () => {
+  it('cuts at a word boundary with an ellipsis, within maxChars', async () => {
     expect(markdownExcerpt('one two three four five', 12)).toBe('one two…');
     expect(markdownExcerpt('one two three four five', 14)).toBe('one two three…');
     expect(markdownExcerpt('one, two, three', 10)).toBe('one, two…');
@@ -417,7 +417,7 @@ describe('markdownExcerpt', () => {
     expect(long).toMatch(/ word…$/);
   });
 
-  it('still produces text for unrenderable Markdown', () => {
+  it('still produces text for unrenderable Markdown', async () => {
     expect(markdownExcerpt('>'.repeat(30) + ' deep *quote*')).toBe('deep quote');
   });
 });

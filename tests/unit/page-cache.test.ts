@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTestDb, type TestDb } from '../helpers/db';
+import { createSqliteTestDb, type TestDb } from '../helpers/db';
 import { makeStory } from '../helpers/factories';
 import { createPageCache, cookieVariant, chooseEncoding, pageKeys } from '../../scripts/page-cache.mjs';
 
@@ -27,8 +27,9 @@ async function start(options: Record<string, unknown> = {}) {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-beforeEach(() => {
-  testDb = createTestDb();
+beforeEach(async () => {
+  // The page cache reads the site version from the SQLite file itself: always the default mode here.
+  testDb = await createSqliteTestDb({});
   renders = 0;
   render = (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -48,7 +49,7 @@ describe('the page cache', () => {
     const hit = await fetch(`${origin}/`);
     expect(hit.headers.get('x-cache')).toBe('HIT');
     expect(await hit.text()).toBe('<p>page 1</p>');
-    makeStory(testDb.db, { title: 'A write from another connection' });
+    await makeStory(testDb.db, { title: 'A write from another connection' });
     const miss = await fetch(`${origin}/`);
     expect(miss.headers.get('x-cache')).toBe('MISS');
     expect(await miss.text()).toBe('<p>page 2</p>');
@@ -100,9 +101,9 @@ describe('the page cache', () => {
   });
 
   it('names the story, the feed and the story’s tags for outer caches to purge after a write on a story', async () => {
-    const story = makeStory(testDb.db, { title: 'A story that receives a comment', tags: ['cache'] });
-    render = (req, res) => {
-      if (req.method === 'POST') makeStory(testDb.db, { title: 'Any write bumps the version' });
+    const story = await makeStory(testDb.db, { title: 'A story that receives a comment', tags: ['cache'] });
+    render = async (req, res) => {
+      if (req.method === 'POST') await makeStory(testDb.db, { title: 'Any write bumps the version' });
       res.writeHead(303, { location: '/' });
       res.end();
     };
@@ -123,8 +124,8 @@ describe('the page cache', () => {
     });
     await new Promise<void>((resolve) => purger.listen(0, '127.0.0.1', resolve));
     const purgeUrl = `http://127.0.0.1:${(purger.address() as AddressInfo).port}/`;
-    render = (req, res) => {
-      if (req.method === 'POST') makeStory(testDb.db, { title: 'A write' });
+    render = async (req, res) => {
+      if (req.method === 'POST') await makeStory(testDb.db, { title: 'A write' });
       res.writeHead(req.method === 'POST' ? 303 : 200, { 'content-type': 'text/html', location: '/' });
       res.end();
     };
@@ -207,7 +208,7 @@ describe('after a write', () => {
     await start();
     for (const path of ['/a', '/b', '/c']) await (await fetch(`${origin}${path}`)).text();
     expect(cache.stats().entries).toBe(3);
-    makeStory(testDb.db, { title: 'A write' });
+    await makeStory(testDb.db, { title: 'A write' });
     await (await fetch(`${origin}/a`)).text();
     expect(cache.stats().entries).toBe(1);
   });
@@ -218,7 +219,7 @@ describe('the site version', () => {
   it.each(['stories', 'lessons', 'comments', 'story_follow_ups', 'story_reactions', 'lesson_votes', 'story_failure_types', 'failure_types', 'moderation_actions'])(
     'is bumped by inserts, updates and deletes on %s',
     (table) => {
-      const sql = testDb.db.$client
+      const sql = testDb.sqlite
         .prepare("SELECT group_concat(sql, ' ') AS s FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?")
         .pluck()
         .get(table) as string;

@@ -19,33 +19,33 @@ import { isSameOriginRequest } from '../../src/server/http';
 import { randomToken } from '../../src/server/crypto';
 
 let t: TestDb;
-beforeEach(() => {
-  t = createTestDb();
+beforeEach(async () => {
+  t = await createTestDb();
 });
-afterEach(() => t.cleanup());
+afterEach(async () => t.cleanup());
 
 const actor = (authorId: number) => ({ authorId, userId: null });
 
 describe('story form tokens', () => {
-  it('finds the story a form token published, and gives it the manage token derived from that form token', () => {
+  it('finds the story a form token published, and gives it the manage token derived from that form token', async () => {
     const submission = randomToken();
-    const created = makeStory(t.db, {}, {});
-    expect(findStoryBySubmission(t.db, submission)).toBeNull();
-    const story = createStory(t.db, storyInput(), { authorId: newAuthor(t.db), submission });
-    expect(findStoryBySubmission(t.db, submission)).toMatchObject({ id: story.id, url: story.url });
+    const created = await makeStory(t.db, {}, {});
+    expect(await findStoryBySubmission(t.db, submission)).toBeNull();
+    const story = await createStory(t.db, storyInput(), { authorId: await newAuthor(t.db), submission });
+    expect(await findStoryBySubmission(t.db, submission)).toMatchObject({ id: story.id, url: story.url });
     expect(story.manageToken).toBe(manageTokenForSubmission(submission));
-    expect(isManageTokenFor(t.db, story.id, manageTokenForSubmission(submission))).toBe(true);
-    expect(isManageTokenFor(t.db, created.id, manageTokenForSubmission(submission))).toBe(false);
+    expect(await isManageTokenFor(t.db, story.id, manageTokenForSubmission(submission))).toBe(true);
+    expect(await isManageTokenFor(t.db, created.id, manageTokenForSubmission(submission))).toBe(false);
     // Another token, another link.
     expect(manageTokenForSubmission(randomToken())).not.toBe(story.manageToken);
   });
 
-  it('refuses a second story from the same form token at the database (a race between processes)', () => {
+  it('refuses a second story from the same form token at the database (a race between processes)', async () => {
     const submission = randomToken();
-    createStory(t.db, storyInput(), { authorId: newAuthor(t.db), submission });
+    await createStory(t.db, storyInput(), { authorId: await newAuthor(t.db), submission });
     let error: unknown = null;
     try {
-      createStory(t.db, storyInput(), { authorId: newAuthor(t.db), submission });
+      await createStory(t.db, storyInput(), { authorId: await newAuthor(t.db), submission });
     } catch (caught) {
       error = caught;
     }
@@ -53,56 +53,56 @@ describe('story form tokens', () => {
     expect(isUniqueViolation(new Error('something else'))).toBe(false);
   });
 
-  it('ignores a token of the wrong shape: random manage token, nothing to find', () => {
-    const story = createStory(t.db, storyInput(), { authorId: newAuthor(t.db), submission: 'not-a-token' });
+  it('ignores a token of the wrong shape: random manage token, nothing to find', async () => {
+    const story = await createStory(t.db, storyInput(), { authorId: await newAuthor(t.db), submission: 'not-a-token' });
     expect(story.manageToken).not.toBe(manageTokenForSubmission('not-a-token'));
-    expect(findStoryBySubmission(t.db, 'not-a-token')).toBeNull();
+    expect(await findStoryBySubmission(t.db, 'not-a-token')).toBeNull();
   });
 
-  it('matches the same title and text from the same author within the window only', () => {
-    const author = newAuthor(t.db);
+  it('matches the same title and text from the same author within the window only', async () => {
+    const author = await newAuthor(t.db);
     const input = storyInput();
     const now = Date.now();
-    const story = createStory(t.db, input, { authorId: author, now });
-    expect(findRecentSameStory(t.db, [author], input, now + 1000)).toMatchObject({ id: story.id });
-    expect(findRecentSameStory(t.db, [newAuthor(t.db)], input, now + 1000)).toBeNull();
-    expect(findRecentSameStory(t.db, [], input, now + 1000)).toBeNull();
-    expect(findRecentSameStory(t.db, [author], { ...input, body: `${input.body} More.` }, now + 1000)).toBeNull();
-    expect(findRecentSameStory(t.db, [author], input, now + RESUBMISSION_WINDOW_MS + 1)).toBeNull();
+    const story = await createStory(t.db, input, { authorId: author, now });
+    expect(await findRecentSameStory(t.db, [author], input, now + 1000)).toMatchObject({ id: story.id });
+    expect(await findRecentSameStory(t.db, [await newAuthor(t.db)], input, now + 1000)).toBeNull();
+    expect(await findRecentSameStory(t.db, [], input, now + 1000)).toBeNull();
+    expect(await findRecentSameStory(t.db, [author], { ...input, body: `${input.body} More.` }, now + 1000)).toBeNull();
+    expect(await findRecentSameStory(t.db, [author], input, now + RESUBMISSION_WINDOW_MS + 1)).toBeNull();
   });
 });
 
 describe('comment form tokens', () => {
-  it('adds a comment once for the same token and text, and again for other words', () => {
-    const story = makeStory(t.db);
+  it('adds a comment once for the same token and text, and again for other words', async () => {
+    const story = await makeStory(t.db);
     const submission = randomToken();
-    const first = addComment(t.db, { storyId: story.id, parentId: null, body: 'Same here.', actor: actor(newAuthor(t.db)), submission });
-    const again = addComment(t.db, { storyId: story.id, parentId: null, body: 'Same here.', actor: actor(newAuthor(t.db)), submission });
+    const first = await addComment(t.db, { storyId: story.id, parentId: null, body: 'Same here.', actor: actor(await newAuthor(t.db)), submission });
+    const again = await addComment(t.db, { storyId: story.id, parentId: null, body: 'Same here.', actor: actor(await newAuthor(t.db)), submission });
     expect(again.id).toBe(first.id);
-    expect(findCommentBySubmission(t.db, story.id, submission, 'Same here.')).toEqual({ id: first.id });
-    const other = addComment(t.db, { storyId: story.id, parentId: null, body: 'Other words.', actor: actor(newAuthor(t.db)), submission });
+    expect(await findCommentBySubmission(t.db, story.id, submission, 'Same here.')).toEqual({ id: first.id });
+    const other = await addComment(t.db, { storyId: story.id, parentId: null, body: 'Other words.', actor: actor(await newAuthor(t.db)), submission });
     expect(other.id).not.toBe(first.id);
     // The token does not reach across stories.
-    expect(findCommentBySubmission(t.db, makeStory(t.db).id, submission, 'Same here.')).toBeNull();
+    expect(await findCommentBySubmission(t.db, (await makeStory(t.db)).id, submission, 'Same here.')).toBeNull();
   });
 
-  it('forgets the form key with the text when a comment with replies is deleted', () => {
-    const story = makeStory(t.db);
+  it('forgets the form key with the text when a comment with replies is deleted', async () => {
+    const story = await makeStory(t.db);
     const submission = randomToken();
-    const { id } = addComment(t.db, { storyId: story.id, parentId: null, body: 'Words to take back.', actor: actor(newAuthor(t.db)), submission });
-    addComment(t.db, { storyId: story.id, parentId: id, body: 'A reply keeps the place.', actor: actor(newAuthor(t.db)) });
-    removeComment(t.db, id);
-    const row = t.db.$client.prepare('SELECT state, body_markdown AS body, submission_hash AS hash FROM comments WHERE id = ?').get(id);
+    const { id } = await addComment(t.db, { storyId: story.id, parentId: null, body: 'Words to take back.', actor: actor(await newAuthor(t.db)), submission });
+    await addComment(t.db, { storyId: story.id, parentId: id, body: 'A reply keeps the place.', actor: actor(await newAuthor(t.db)) });
+    await removeComment(t.db, id);
+    const row = await t.row('SELECT state, body_markdown AS body, submission_hash AS hash FROM comments WHERE id = ?', id);
     expect(row).toEqual({ state: 'deleted', body: '', hash: null });
   });
 
-  it('matches the same words from the same author in the same place only', () => {
-    const story = makeStory(t.db);
-    const author = newAuthor(t.db);
-    const { id } = addComment(t.db, { storyId: story.id, parentId: null, body: 'Been there.', actor: actor(author) });
-    expect(findRecentSameComment(t.db, [author], { storyId: story.id, parentId: null, body: 'Been there.' })).toEqual({ id });
-    expect(findRecentSameComment(t.db, [newAuthor(t.db)], { storyId: story.id, parentId: null, body: 'Been there.' })).toBeNull();
-    expect(findRecentSameComment(t.db, [author], { storyId: story.id, parentId: id, body: 'Been there.' })).toBeNull();
+  it('matches the same words from the same author in the same place only', async () => {
+    const story = await makeStory(t.db);
+    const author = await newAuthor(t.db);
+    const { id } = await addComment(t.db, { storyId: story.id, parentId: null, body: 'Been there.', actor: actor(author) });
+    expect(await findRecentSameComment(t.db, [author], { storyId: story.id, parentId: null, body: 'Been there.' })).toEqual({ id });
+    expect(await findRecentSameComment(t.db, [await newAuthor(t.db)], { storyId: story.id, parentId: null, body: 'Been there.' })).toBeNull();
+    expect(await findRecentSameComment(t.db, [author], { storyId: story.id, parentId: id, body: 'Been there.' })).toBeNull();
   });
 });
 
@@ -110,13 +110,13 @@ describe('isSameOriginRequest', () => {
   const url = new URL('https://stories.example.org/new');
   const post = (headers: Record<string, string>) => new Request(url, { method: 'POST', headers });
 
-  it('accepts our own Origin, and Origin null or missing only when Sec-Fetch-Site says same-origin', () => {
+  it('accepts our own Origin, and Origin null or missing only when Sec-Fetch-Site says same-origin', async () => {
     expect(isSameOriginRequest(post({ origin: 'https://stories.example.org' }), url)).toBe(true);
     expect(isSameOriginRequest(post({ origin: 'null', 'sec-fetch-site': 'same-origin' }), url)).toBe(true);
     expect(isSameOriginRequest(post({ 'sec-fetch-site': 'same-origin' }), url)).toBe(true);
   });
 
-  it('says no to another origin, a look-alike, and null or missing without same-origin', () => {
+  it('says no to another origin, a look-alike, and null or missing without same-origin', async () => {
     expect(isSameOriginRequest(post({ origin: 'https://evil.example' }), url)).toBe(false);
     expect(isSameOriginRequest(post({ origin: 'http://stories.example.org' }), url)).toBe(false);
     expect(isSameOriginRequest(post({ origin: 'https://stories.example.org.evil.example' }), url)).toBe(false);

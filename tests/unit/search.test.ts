@@ -6,65 +6,65 @@ import { addComment } from '../../src/server/comments';
 import { decide } from '../../src/server/moderation';
 
 let t: TestDb;
-beforeEach(() => {
-  t = createTestDb();
+beforeEach(async () => {
+  t = await createTestDb();
 });
-afterEach(() => t.cleanup());
+afterEach(async () => t.cleanup());
 
 describe('search', () => {
-  it('ranks a story whose title matches above short lessons and comments that mention the word', () => {
-    const titled = makeStory(t.db, { title: 'The flamingo deploy that took down checkout', body: 'A long story about something else entirely. '.repeat(20) });
-    const other = makeStory(t.db, { lessons: ['Flamingo flamingo: always check the flamingo'] });
-    addComment(t.db, { storyId: other.id, parentId: null, body: 'flamingo', actor: { authorId: newAuthor(t.db), userId: null } });
-    const result = searchAll(t.db, 'flamingo');
+  it('ranks a story whose title matches above short lessons and comments that mention the word', async () => {
+    const titled = await makeStory(t.db, { title: 'The flamingo deploy that took down checkout', body: 'A long story about something else entirely. '.repeat(20) });
+    const other = await makeStory(t.db, { lessons: ['Flamingo flamingo: always check the flamingo'] });
+    await addComment(t.db, { storyId: other.id, parentId: null, body: 'flamingo', actor: { authorId: await newAuthor(t.db), userId: null } });
+    const result = await searchAll(t.db, 'flamingo');
     expect(result.status).toBe('ok');
     if (result.status !== 'ok') return;
     expect(result.hits[0]).toMatchObject({ kind: 'story', storyId: titled.id });
     expect(result.hits.map((h) => h.kind).sort()).toEqual(['comment', 'lesson', 'story']);
   });
 
-  it('escapes user text in snippets and marks only the matches', () => {
-    makeStory(t.db, { body: 'We typed <script>alert(1)</script> into the pelican console and it ran against production.' });
-    const result = searchAll(t.db, 'pelican');
+  it('escapes user text in snippets and marks only the matches', async () => {
+    await makeStory(t.db, { body: 'We typed <script>alert(1)</script> into the pelican console and it ran against production.' });
+    const result = await searchAll(t.db, 'pelican');
     if (result.status !== 'ok') throw new Error(result.status);
     expect(result.hits[0].snippetHtml).toContain('&lt;script&gt;');
     expect(result.hits[0].snippetHtml).toContain('<mark>pelican</mark>');
     expect(result.hits[0].snippetHtml).not.toContain('<script>');
   });
 
-  it('drops hidden stories and hidden comments from results', () => {
-    const story = makeStory(t.db, { title: 'A walrus in the replica set' });
-    const { id } = addComment(t.db, { storyId: makeStory(t.db).id, parentId: null, body: 'walrus too', actor: { authorId: newAuthor(t.db), userId: null } });
-    decide(t.db, { targetType: 'story', targetId: story.id, decision: 'hide' });
-    decide(t.db, { targetType: 'comment', targetId: id, decision: 'hide' });
-    const result = searchAll(t.db, 'walrus');
+  it('drops hidden stories and hidden comments from results', async () => {
+    const story = await makeStory(t.db, { title: 'A walrus in the replica set' });
+    const { id } = await addComment(t.db, { storyId: (await makeStory(t.db)).id, parentId: null, body: 'walrus too', actor: { authorId: await newAuthor(t.db), userId: null } });
+    await decide(t.db, { targetType: 'story', targetId: story.id, decision: 'hide' });
+    await decide(t.db, { targetType: 'comment', targetId: id, decision: 'hide' });
+    const result = await searchAll(t.db, 'walrus');
     expect(result.status === 'ok' && result.hits).toEqual([]);
   });
 });
 
 describe('the bad-day button', () => {
-  it('prefers stories that ended well, and falls back to any visible story', () => {
-    const good = makeStory(t.db, { outcome: 'nothing' });
-    makeStory(t.db, { outcome: 'fired' });
-    for (const r of [0, 0.3, 0.6, 0.99]) expect(pickRandomStory(t.db, { random: () => r })?.id).toBe(good.id);
-    decide(t.db, { targetType: 'story', targetId: good.id, decision: 'delete' });
-    expect(pickRandomStory(t.db)).not.toBeNull();
+  it('prefers stories that ended well, and falls back to any visible story', async () => {
+    const good = await makeStory(t.db, { outcome: 'nothing' });
+    await makeStory(t.db, { outcome: 'fired' });
+    for (const r of [0, 0.3, 0.6, 0.99]) expect((await pickRandomStory(t.db, { random: () => r }))?.id).toBe(good.id);
+    await decide(t.db, { targetType: 'story', targetId: good.id, decision: 'delete' });
+    expect(await pickRandomStory(t.db)).not.toBeNull();
   });
 
-  it('answers null on an empty site', () => {
-    expect(pickRandomStory(t.db)).toBeNull();
+  it('answers null on an empty site', async () => {
+    expect(await pickRandomStory(t.db)).toBeNull();
   });
 });
 
 describe('site statistics on the home page', () => {
   it('are counted once a minute, not on every visit', async () => {
     const { getSiteStats, SITE_STATS_MAX_AGE_MS } = await import('../../src/server/site-stats');
-    makeStory(t.db, { outcome: 'talk' });
+    await makeStory(t.db, { outcome: 'talk' });
     const now = Date.now();
-    expect(getSiteStats(t.db, now).storyCount).toBe(1);
-    makeStory(t.db, { outcome: 'fired' });
-    expect(getSiteStats(t.db, now + 1000).storyCount).toBe(1);
-    const fresh = getSiteStats(t.db, now + SITE_STATS_MAX_AGE_MS + 1);
+    expect((await getSiteStats(t.db, now)).storyCount).toBe(1);
+    await makeStory(t.db, { outcome: 'fired' });
+    expect((await getSiteStats(t.db, now + 1000)).storyCount).toBe(1);
+    const fresh = await getSiteStats(t.db, now + SITE_STATS_MAX_AGE_MS + 1);
     expect(fresh.storyCount).toBe(2);
     expect(fresh.outcomes).toMatchObject({ told: 2, keptJob: 1, lostJob: 1 });
   });
@@ -73,10 +73,10 @@ describe('site statistics on the home page', () => {
 describe('the public moderation log', () => {
   it('never republishes identifying details quoted in a report reason', async () => {
     const { fileReport, listModerationLog } = await import('../../src/server/moderation');
-    const story = makeStory(t.db);
-    fileReport(t.db, { storyId: story.id, targetType: 'story', targetId: story.id, reason: 'It names my lead Sarah Jenkins and mails ops@example-corp.com' });
-    decide(t.db, { targetType: 'story', targetId: story.id, decision: 'hide' });
-    const [entry] = listModerationLog(t.db).entries;
+    const story = await makeStory(t.db);
+    await fileReport(t.db, { storyId: story.id, targetType: 'story', targetId: story.id, reason: 'It names my lead Sarah Jenkins and mails ops@example-corp.com' });
+    await decide(t.db, { targetType: 'story', targetId: story.id, decision: 'hide' });
+    const [entry] = (await listModerationLog(t.db)).entries;
     expect(entry.reason).not.toMatch(/Sarah|Jenkins|ops@example-corp\.com/);
     expect(entry.reason).toContain('an e-mail address');
     expect(entry.reason).toContain('a teammate');
@@ -98,23 +98,23 @@ describe('grouping search results', () => {
 });
 
 describe('search snippets and operators (issue 13)', () => {
-  it('shows snippets as words, without Markdown syntax', () => {
-    makeStory(t.db, { body: '## What happened\n\nThe **pelican** job ran `twice` and [the docs](https://example.com/x) said _nothing_.\n\n- one pelican\n> quoted pelican' });
-    const outcome = searchAll(t.db, 'pelican');
+  it('shows snippets as words, without Markdown syntax', async () => {
+    await makeStory(t.db, { body: '## What happened\n\nThe **pelican** job ran `twice` and [the docs](https://example.com/x) said _nothing_.\n\n- one pelican\n> quoted pelican' });
+    const outcome = await searchAll(t.db, 'pelican');
     if (outcome.status !== 'ok') throw new Error(outcome.status);
     const snippet = outcome.hits.find((h) => h.kind === 'story')!.snippetHtml;
     expect(snippet).toContain('What happened The <mark>pelican</mark> job ran twice and the docs said nothing.');
     expect(snippet).not.toMatch(/##|\*\*|`|\]\(|&gt; quoted/);
   });
 
-  it('finds stories by a prefix with * and by either word with OR', () => {
-    const migration = makeStory(t.db, { title: 'The migration that locked the orders table' });
-    const dns = makeStory(t.db, { title: 'A DNS change took every resolver down' });
-    const found = (q: string) => {
-      const outcome = searchAll(t.db, q);
+  it('finds stories by a prefix with * and by either word with OR', async () => {
+    const migration = await makeStory(t.db, { title: 'The migration that locked the orders table' });
+    const dns = await makeStory(t.db, { title: 'A DNS change took every resolver down' });
+    const found = async (q: string) => {
+      const outcome = await searchAll(t.db, q);
       return outcome.status === 'ok' ? outcome.hits.filter((h) => h.kind === 'story').map((h) => h.storyId) : [];
     };
-    expect(found('migrat*')).toContain(migration.id);
-    expect(found('locked OR resolver').sort()).toEqual([migration.id, dns.id].sort());
+    expect(await found('migrat*')).toContain(migration.id);
+    expect((await found('locked OR resolver')).sort()).toEqual([migration.id, dns.id].sort());
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../helpers/db';
+import { createTestDb, type TestDb, onLibsql } from '../helpers/db';
 import { makeStory, newAuthor } from '../helpers/factories';
 import { addComment, deleteOwnComment, listThread } from '../../src/server/comments';
 import { toggleBeenThere, toggleHelpful } from '../../src/server/reactions';
@@ -8,175 +8,178 @@ import { pseudonymFor } from '../../src/server/authors';
 import { listSimilarStories, outcomeSummaryForStory } from '../../src/server/not-alone';
 import { ServiceError } from '../../src/server/errors';
 import { storyJson } from '../../src/server/story-json';
+import { closeDatabase, sqliteWriterOf } from '../../src/server/transaction';
 
 let t: TestDb;
-beforeEach(() => {
-  t = createTestDb();
+beforeEach(async () => {
+  t = await createTestDb();
 });
-afterEach(() => t.cleanup());
+afterEach(async () => t.cleanup());
 
 const actor = (authorId: number) => ({ authorId, userId: null });
 
 describe('comment threads', () => {
-  it('nests replies ten deep and reads them back in thread order with depth', () => {
-    const story = makeStory(t.db);
-    const people = [newAuthor(t.db), newAuthor(t.db)];
+  it('nests replies ten deep and reads them back in thread order with depth', async () => {
+    const story = await makeStory(t.db);
+    const people = [await newAuthor(t.db), await newAuthor(t.db)];
     let parent: number | null = null;
     const chain: number[] = [];
     for (let depth = 0; depth < 10; depth++) {
-      const { id } = addComment(t.db, { storyId: story.id, parentId: parent, body: `Reply at depth ${depth}`, actor: actor(people[depth % 2]) });
+      const { id } = await addComment(t.db, { storyId: story.id, parentId: parent, body: `Reply at depth ${depth}`, actor: actor(people[depth % 2]) });
       chain.push(id);
       parent = id;
     }
-    const sibling = addComment(t.db, { storyId: story.id, parentId: chain[0], body: 'Second reply to the first', actor: actor(people[1]) });
-    const thread = listThread(t.db, story.id);
+    const sibling = await addComment(t.db, { storyId: story.id, parentId: chain[0], body: 'Second reply to the first', actor: actor(people[1]) });
+    const thread = await listThread(t.db, story.id);
     expect(thread.map((c) => c.id)).toEqual([...chain, sibling.id]);
     expect(thread.map((c) => c.depth)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1]);
     expect(thread[9].parentPseudonym).toBe(thread[8].pseudonym);
   });
 
-  it('reads a 500-comment story in one query, in order', () => {
-    const story = makeStory(t.db);
-    const author = newAuthor(t.db);
+  // Default mode only: it watches the SQLite connection or file itself.
+  it.skipIf(onLibsql)('reads a 500-comment story in one query, in order', async () => {
+    const story = await makeStory(t.db);
+    const author = await newAuthor(t.db);
     let lastTop = 0;
     for (let i = 0; i < 500; i++) {
       const parentId = i % 5 === 0 ? null : lastTop;
-      const { id } = addComment(t.db, { storyId: story.id, parentId, body: `Comment ${i}`, actor: actor(author) });
+      const { id } = await addComment(t.db, { storyId: story.id, parentId, body: `Comment ${i}`, actor: actor(author) });
       if (parentId === null) lastTop = id;
     }
     const statements: string[] = [];
-    const client = t.db.$client;
+    const client = t.reader;
     const original = client.prepare.bind(client);
     client.prepare = ((source: string) => {
       statements.push(source);
       return original(source);
     }) as typeof client.prepare;
-    const thread = listThread(t.db, story.id);
+    const thread = await listThread(t.db, story.id);
     client.prepare = original;
     expect(thread).toHaveLength(500);
     expect(statements).toHaveLength(1);
-    expect(getStoryById(t.db, story.id)!.commentCount).toBe(500);
+    expect((await getStoryById(t.db, story.id))!.commentCount).toBe(500);
   });
 
-  it('gives one person the same pseudonym within a story and different ones across stories', () => {
-    const a = makeStory(t.db);
-    const b = makeStory(t.db);
-    const person = newAuthor(t.db);
-    const first = addComment(t.db, { storyId: a.id, parentId: null, body: 'Hello', actor: actor(person) });
-    const second = addComment(t.db, { storyId: a.id, parentId: null, body: 'Again', actor: actor(person) });
-    const elsewhere = addComment(t.db, { storyId: b.id, parentId: null, body: 'Hi', actor: actor(person) });
-    const threadA = listThread(t.db, a.id);
+  it('gives one person the same pseudonym within a story and different ones across stories', async () => {
+    const a = await makeStory(t.db);
+    const b = await makeStory(t.db);
+    const person = await newAuthor(t.db);
+    const first = await addComment(t.db, { storyId: a.id, parentId: null, body: 'Hello', actor: actor(person) });
+    const second = await addComment(t.db, { storyId: a.id, parentId: null, body: 'Again', actor: actor(person) });
+    const elsewhere = await addComment(t.db, { storyId: b.id, parentId: null, body: 'Hi', actor: actor(person) });
+    const threadA = await listThread(t.db, a.id);
     expect(threadA.find((c) => c.id === first.id)!.pseudonym).toBe(threadA.find((c) => c.id === second.id)!.pseudonym);
-    expect(listThread(t.db, b.id).find((c) => c.id === elsewhere.id)!.pseudonym).not.toBe(threadA[0].pseudonym);
+    expect((await listThread(t.db, b.id)).find((c) => c.id === elsewhere.id)!.pseudonym).not.toBe(threadA[0].pseudonym);
     expect(pseudonymFor(person, a.id)).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+ \d{1,2}$/);
   });
 
-  it('marks the story author as OP in their own thread only', () => {
-    const op = newAuthor(t.db);
-    const story = makeStory(t.db, {}, { authorId: op });
-    const other = makeStory(t.db);
-    addComment(t.db, { storyId: story.id, parentId: null, body: 'Thanks everyone', actor: actor(op) });
-    addComment(t.db, { storyId: story.id, parentId: null, body: 'Me too', actor: actor(newAuthor(t.db)) });
-    addComment(t.db, { storyId: other.id, parentId: null, body: 'Not my story', actor: actor(op) });
-    expect(listThread(t.db, story.id).map((c) => c.isOp)).toEqual([true, false]);
-    expect(listThread(t.db, other.id)[0].isOp).toBe(false);
+  it('marks the story author as OP in their own thread only', async () => {
+    const op = await newAuthor(t.db);
+    const story = await makeStory(t.db, {}, { authorId: op });
+    const other = await makeStory(t.db);
+    await addComment(t.db, { storyId: story.id, parentId: null, body: 'Thanks everyone', actor: actor(op) });
+    await addComment(t.db, { storyId: story.id, parentId: null, body: 'Me too', actor: actor(await newAuthor(t.db)) });
+    await addComment(t.db, { storyId: other.id, parentId: null, body: 'Not my story', actor: actor(op) });
+    expect((await listThread(t.db, story.id)).map((c) => c.isOp)).toEqual([true, false]);
+    expect((await listThread(t.db, other.id))[0].isOp).toBe(false);
   });
 
-  it('rejects a reply whose parent is on another story', () => {
-    const a = makeStory(t.db);
-    const b = makeStory(t.db);
-    const person = newAuthor(t.db);
-    const onA = addComment(t.db, { storyId: a.id, parentId: null, body: 'On A', actor: actor(person) });
-    expect(() => addComment(t.db, { storyId: b.id, parentId: onA.id, body: 'Sneaky', actor: actor(person) })).toThrowError(/not part of this story/);
+  it('rejects a reply whose parent is on another story', async () => {
+    const a = await makeStory(t.db);
+    const b = await makeStory(t.db);
+    const person = await newAuthor(t.db);
+    const onA = await addComment(t.db, { storyId: a.id, parentId: null, body: 'On A', actor: actor(person) });
+    await expect(addComment(t.db, { storyId: b.id, parentId: onA.id, body: 'Sneaky', actor: actor(person) })).rejects.toThrowError(/not part of this story/);
   });
 
-  it('keeps a deleted comment with replies as [deleted] and drops a leaf entirely', () => {
-    const story = makeStory(t.db);
-    const me = newAuthor(t.db);
-    const you = newAuthor(t.db);
-    const parent = addComment(t.db, { storyId: story.id, parentId: null, body: 'My secret words', actor: actor(me) });
-    const reply = addComment(t.db, { storyId: story.id, parentId: parent.id, body: 'A reply', actor: actor(you) });
-    const leaf = addComment(t.db, { storyId: story.id, parentId: null, body: 'Leaf', actor: actor(me) });
-    deleteOwnComment(t.db, parent.id, actor(me));
-    deleteOwnComment(t.db, leaf.id, actor(me));
-    const thread = listThread(t.db, story.id);
+  it('keeps a deleted comment with replies as [deleted] and drops a leaf entirely', async () => {
+    const story = await makeStory(t.db);
+    const me = await newAuthor(t.db);
+    const you = await newAuthor(t.db);
+    const parent = await addComment(t.db, { storyId: story.id, parentId: null, body: 'My secret words', actor: actor(me) });
+    const reply = await addComment(t.db, { storyId: story.id, parentId: parent.id, body: 'A reply', actor: actor(you) });
+    const leaf = await addComment(t.db, { storyId: story.id, parentId: null, body: 'Leaf', actor: actor(me) });
+    await deleteOwnComment(t.db, parent.id, actor(me));
+    await deleteOwnComment(t.db, leaf.id, actor(me));
+    const thread = await listThread(t.db, story.id);
     expect(thread.map((c) => [c.id, c.state])).toEqual([[parent.id, 'deleted'], [reply.id, 'visible']]);
     expect(thread[0].html).toBe('');
-    const raw = t.db.$client.prepare('SELECT body_markdown FROM comments WHERE id = ?').get(parent.id) as { body_markdown: string };
+    const raw = (await t.row<{ body_markdown: string }>('SELECT body_markdown FROM comments WHERE id = ?', parent.id))!;
     expect(raw.body_markdown).toBe('');
-    expect(getStoryById(t.db, story.id)!.commentCount).toBe(1);
+    expect((await getStoryById(t.db, story.id))!.commentCount).toBe(1);
   });
 
-  it('refuses to delete someone else’s comment', () => {
-    const story = makeStory(t.db);
-    const mine = addComment(t.db, { storyId: story.id, parentId: null, body: 'Mine', actor: actor(newAuthor(t.db)) });
-    expect(() => deleteOwnComment(t.db, mine.id, actor(newAuthor(t.db)))).toThrowError(ServiceError);
+  it('refuses to delete someone else’s comment', async () => {
+    const story = await makeStory(t.db);
+    const mine = await addComment(t.db, { storyId: story.id, parentId: null, body: 'Mine', actor: actor(await newAuthor(t.db)) });
+    await expect(deleteOwnComment(t.db, mine.id, actor(await newAuthor(t.db)))).rejects.toThrowError(ServiceError);
   });
 
-  it('renders hostile Markdown in comments inert', () => {
-    const story = makeStory(t.db);
-    addComment(t.db, {
+  it('renders hostile Markdown in comments inert', async () => {
+    const story = await makeStory(t.db);
+    await addComment(t.db, {
       storyId: story.id,
       parentId: null,
       body: '<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>',
-      actor: actor(newAuthor(t.db)),
+      actor: actor(await newAuthor(t.db)),
     });
-    const [comment] = listThread(t.db, story.id);
+    const [comment] = await listThread(t.db, story.id);
     expect(comment.html).not.toMatch(/<script|href="\s*javascript:|onerror=|<img/i);
     expect(comment.html).toContain('[x]'); // kept as harmless text, not dropped
   });
 });
 
 describe('"been there" and "helpful"', () => {
-  it('counts one per person and takes it back on a second press', () => {
-    const story = makeStory(t.db);
-    const me = newAuthor(t.db);
-    expect(toggleBeenThere(t.db, story.id, me)).toEqual({ active: true, count: 1 });
-    expect(toggleBeenThere(t.db, story.id, newAuthor(t.db))).toEqual({ active: true, count: 2 });
-    expect(toggleBeenThere(t.db, story.id, me)).toEqual({ active: false, count: 1 });
-    expect(getStoryById(t.db, story.id)!.beenThereCount).toBe(1);
+  it('counts one per person and takes it back on a second press', async () => {
+    const story = await makeStory(t.db);
+    const me = await newAuthor(t.db);
+    expect(await toggleBeenThere(t.db, story.id, me)).toEqual({ active: true, count: 1 });
+    expect(await toggleBeenThere(t.db, story.id, await newAuthor(t.db))).toEqual({ active: true, count: 2 });
+    expect(await toggleBeenThere(t.db, story.id, me)).toEqual({ active: false, count: 1 });
+    expect((await getStoryById(t.db, story.id))!.beenThereCount).toBe(1);
   });
 
-  it('never counts twice when the same person presses from two connections at once', async () => {
-    const story = makeStory(t.db);
-    const me = newAuthor(t.db);
+  // Default mode only: it watches the SQLite connection or file itself.
+  it.skipIf(onLibsql)('never counts twice when the same person presses from two connections at once', async () => {
+    const story = await makeStory(t.db);
+    const me = await newAuthor(t.db);
     const { openDatabase } = await import('../../src/server/db');
-    const second = openDatabase(t.path);
+    const second = await openDatabase(t.path);
     // Both connections insert; the primary key lets only one row exist.
-    t.db.$client.prepare('INSERT OR IGNORE INTO story_reactions (story_id, author_id, created_at) VALUES (?, ?, 1)').run(story.id, me);
-    second.$client.prepare('INSERT OR IGNORE INTO story_reactions (story_id, author_id, created_at) VALUES (?, ?, 1)').run(story.id, me);
-    const rows = t.db.$client.prepare('SELECT count(*) AS n FROM story_reactions WHERE story_id = ?').get(story.id) as { n: number };
+    t.sqlite.prepare('INSERT OR IGNORE INTO story_reactions (story_id, author_id, created_at) VALUES (?, ?, 1)').run(story.id, me);
+    sqliteWriterOf(second)!.prepare('INSERT OR IGNORE INTO story_reactions (story_id, author_id, created_at) VALUES (?, ?, 1)').run(story.id, me);
+    const rows = t.sqlite.prepare('SELECT count(*) AS n FROM story_reactions WHERE story_id = ?').get(story.id) as { n: number };
     expect(rows.n).toBe(1);
-    second.$client.close();
+    closeDatabase(second);
   });
 
-  it('marks a lesson helpful once per person, only within its own story', () => {
-    const story = makeStory(t.db);
-    const other = makeStory(t.db);
-    const lessonId = getStoryById(t.db, story.id)!.lessons[0].id;
-    const me = newAuthor(t.db);
-    expect(toggleHelpful(t.db, story.id, lessonId, me).count).toBe(1);
-    expect(toggleHelpful(t.db, story.id, lessonId, me).count).toBe(0);
-    expect(() => toggleHelpful(t.db, other.id, lessonId, me)).toThrowError(ServiceError);
+  it('marks a lesson helpful once per person, only within its own story', async () => {
+    const story = await makeStory(t.db);
+    const other = await makeStory(t.db);
+    const lessonId = (await getStoryById(t.db, story.id))!.lessons[0].id;
+    const me = await newAuthor(t.db);
+    expect((await toggleHelpful(t.db, story.id, lessonId, me)).count).toBe(1);
+    expect((await toggleHelpful(t.db, story.id, lessonId, me)).count).toBe(0);
+    await expect(toggleHelpful(t.db, other.id, lessonId, me)).rejects.toThrowError(ServiceError);
   });
 });
 
 describe('not alone', () => {
-  it('suggests stories sharing the most failure types first', () => {
-    const base = makeStory(t.db, { tags: ['cache', 'database'] });
-    const both = makeStory(t.db, { tags: ['database', 'cache'] });
-    const one = makeStory(t.db, { tags: ['cache'] });
-    makeStory(t.db, { tags: ['dns'] });
-    expect(listSimilarStories(t.db, base.id).map((s) => s.id)).toEqual([both.id, one.id]);
+  it('suggests stories sharing the most failure types first', async () => {
+    const base = await makeStory(t.db, { tags: ['cache', 'database'] });
+    const both = await makeStory(t.db, { tags: ['database', 'cache'] });
+    const one = await makeStory(t.db, { tags: ['cache'] });
+    await makeStory(t.db, { tags: ['dns'] });
+    expect((await listSimilarStories(t.db, base.id)).map((s) => s.id)).toEqual([both.id, one.id]);
   });
 
-  it('summarises how stories of the same type ended', () => {
-    const mine = makeStory(t.db, { tags: ['dns'] });
-    makeStory(t.db, { tags: ['dns'], outcome: 'talk' });
-    makeStory(t.db, { tags: ['dns'], outcome: 'nothing' });
-    makeStory(t.db, { tags: ['dns'], outcome: 'fired' });
-    makeStory(t.db, { tags: ['dns'], outcome: undefined });
-    const summary = outcomeSummaryForStory(t.db, mine.id);
+  it('summarises how stories of the same type ended', async () => {
+    const mine = await makeStory(t.db, { tags: ['dns'] });
+    await makeStory(t.db, { tags: ['dns'], outcome: 'talk' });
+    await makeStory(t.db, { tags: ['dns'], outcome: 'nothing' });
+    await makeStory(t.db, { tags: ['dns'], outcome: 'fired' });
+    await makeStory(t.db, { tags: ['dns'], outcome: undefined });
+    const summary = await outcomeSummaryForStory(t.db, mine.id);
     expect(summary.others).toBe(4);
     expect(summary.keptJob).toBe(2);
     expect(summary.told).toBe(3);
@@ -184,13 +187,13 @@ describe('not alone', () => {
 });
 
 describe('the JSON view', () => {
-  it('shows comments in thread order with pseudonyms and never an author', () => {
-    const op = newAuthor(t.db);
-    const story = makeStory(t.db, {}, { authorId: op });
-    const top = addComment(t.db, { storyId: story.id, parentId: null, body: 'Top', actor: actor(newAuthor(t.db)) });
-    addComment(t.db, { storyId: story.id, parentId: top.id, body: 'OP reply', actor: actor(op) });
-    toggleBeenThere(t.db, story.id, op);
-    const json = storyJson(t.db, story.id, 'http://example.test')!;
+  it('shows comments in thread order with pseudonyms and never an author', async () => {
+    const op = await newAuthor(t.db);
+    const story = await makeStory(t.db, {}, { authorId: op });
+    const top = await addComment(t.db, { storyId: story.id, parentId: null, body: 'Top', actor: actor(await newAuthor(t.db)) });
+    await addComment(t.db, { storyId: story.id, parentId: top.id, body: 'OP reply', actor: actor(op) });
+    await toggleBeenThere(t.db, story.id, op);
+    const json = (await storyJson(t.db, story.id, 'http://example.test'))!;
     expect(json.beenThere).toBe(1);
     expect(json.comments.map((c) => [c.parent, c.isOp])).toEqual([[null, false], [top.id, true]]);
     const text = JSON.stringify(json);

@@ -28,7 +28,7 @@ describe('hasVisibleText', () => {
     expect(hasVisibleText(text)).toBe(false);
   });
 
-  it('says yes as soon as one visible character is there, even among invisible ones', () => {
+  it('says yes as soon as one visible character is there, even among invisible ones', async () => {
     expect(hasVisibleText(`${ZERO_WIDTH}a${DIRECTION}`)).toBe(true);
     expect(hasVisibleText('שלום')).toBe(true);
     expect(hasVisibleText('🔥')).toBe(true);
@@ -36,7 +36,7 @@ describe('hasVisibleText', () => {
 });
 
 describe('story form', () => {
-  it('refuses a title made only of zero-width and direction characters with a clear message, keeping what was typed', () => {
+  it('refuses a title made only of zero-width and direction characters with a clear message, keeping what was typed', async () => {
     const title = (ZERO_WIDTH + DIRECTION).repeat(2);
     const result = validateStoryForm({ ...validForm, title });
     expect(result.ok).toBe(false);
@@ -44,41 +44,41 @@ describe('story form', () => {
     expect(result.errors.title).toBe('The title contains only invisible characters (zero-width spaces or direction marks). Write it in visible letters.');
   });
 
-  it('refuses a lesson line made only of invisible characters', () => {
+  it('refuses a lesson line made only of invisible characters', async () => {
     const result = validateStoryForm({ ...validForm, lessons: `Real lesson here\n${INVISIBLE_OPERATORS}${ZERO_WIDTH}` });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.lessons).toMatch(/^A lesson contains only invisible characters/);
   });
 
-  it('still answers an empty title with the length message, not the invisible-text one', () => {
+  it('still answers an empty title with the length message, not the invisible-text one', async () => {
     const result = validateStoryForm({ ...validForm, title: '   ' });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.title).toBe('Give your story a title of at least 8 characters.');
   });
 
-  it('accepts a title that has invisible characters among visible words', () => {
+  it('accepts a title that has invisible characters among visible words', async () => {
     expect(validateStoryForm({ ...validForm, title: `The night\u200B the cache forgot` }).ok).toBe(true);
   });
 });
 
 describe('report reasons', () => {
   let t: TestDb;
-  afterEach(() => t?.cleanup());
+  afterEach(async () => t?.cleanup());
 
-  it('refuses a reason made only of invisible characters, beside the reason field', () => {
-    t = createTestDb();
-    const story = makeStory(t.db);
+  it('refuses a reason made only of invisible characters, beside the reason field', async () => {
+    t = await createTestDb();
+    const story = await makeStory(t.db);
     let error: unknown;
     try {
-      fileReport(t.db, { storyId: story.id, targetType: 'story', targetId: story.id, reason: ZERO_WIDTH + DIRECTION });
+      await fileReport(t.db, { storyId: story.id, targetType: 'story', targetId: story.id, reason: ZERO_WIDTH + DIRECTION });
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(ServiceError);
     expect((error as ServiceError).field).toBe('reason');
     expect((error as ServiceError).message).toMatch(/^The reason contains only invisible characters/);
-    expect(t.db.$client.prepare('SELECT count(*) AS n FROM reports').get()).toEqual({ n: 0 });
+    expect(await t.row('SELECT count(*) AS n FROM reports')).toEqual({ n: 0 });
   });
 });

@@ -4,9 +4,9 @@ import { getDb } from '../../server/db';
 import { storyJson } from '../../server/story-json';
 import { parseId } from '../../server/http';
 
-export const GET: APIRoute = ({ params, url }) => {
+export const GET: APIRoute = async ({ params, url }) => {
   const id = parseId(params.id);
-  const body = id ? storyJson(getDb(), id, url.origin) : null;
+  const body = id ? await storyJson(await getDb(), id, url.origin) : null;
   if (!body) {
     return new Response(JSON.stringify({ error: 'No story with that id.' }), {
       status: 404,

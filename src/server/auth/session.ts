@@ -5,10 +5,11 @@
 import type { APIContext, AstroCookies } from 'astro';
 import { luciaFor, SESSION_SLIDING_DAYS } from './lucia';
 import { randomToken, sha256Hex, looksLikeToken } from '../crypto';
-import { getDb, writeUnlessBusy, type Db } from '../db';
+import { getDb } from '../db';
+import { readPrimary, rowsChanged, write, writeUnlessBusy, type Db } from '../transaction';
 import { isDatabaseBusy } from '../errors';
 import { authSessions, users } from '../../../db/schema';
-import { eq } from 'drizzle-orm';
+import { eq, or, lte } from 'drizzle-orm';
 
 /** However active, a session ends after this long; then the person logs in again. */
 export const SESSION_ABSOLUTE_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
@@ -26,13 +27,23 @@ export interface ValidatedSession {
 /** Starts a session for a user and returns the token for the cookie (only its hash is stored). */
 export async function createAuthSession(db: Db, userId: string, now = Date.now()): Promise<{ token: string; expiresAt: Date }> {
   const token = randomToken();
-  const session = await luciaFor(db).createSession(userId, { createdAt: now }, { sessionId: sha256Hex(token) });
+  const session = await write(db, (w) => luciaFor(w).createSession(userId, { createdAt: now }, { sessionId: sha256Hex(token) }));
   return { token, expiresAt: session.expiresAt };
 }
 
 /** The session and user for a token, or null when unknown, expired or past its absolute lifetime. */
 export async function validateSessionToken(db: Db, token: string, now = Date.now()): Promise<ValidatedSession | null> {
   if (!looksLikeToken(token)) return null;
+  // Most requests only read: a session is written only when it is about to be extended or is over.
+  // Behind an embedded replica a session created a moment ago on another server may not have
+  // arrived yet: ask the primary before treating the person as logged out.
+  const read = (await readSessionToken(db, token, now)) ?? (await readSessionToken(readPrimary(db), token, now));
+  const halfLife = (SESSION_SLIDING_DAYS * 24 * 60 * 60 * 1000) / 2;
+  if (read && read.session.expiresAt.getTime() - now > halfLife) return read;
+  return write(readPrimary(db), (w) => validateAndRefresh(w, token, now));
+}
+
+async function validateAndRefresh(db: Db, token: string, now: number): Promise<ValidatedSession | null> {
   const lucia = luciaFor(db);
   const { session, user } = await lucia.validateSession(sha256Hex(token));
   if (!session || !user) return null;
@@ -50,9 +61,9 @@ export async function validateSessionToken(db: Db, token: string, now = Date.now
  * The same answer as validateSessionToken without writing: for reading a page while another
  * process holds the write lock (no refresh of the expiry, no clean-up of an expired session).
  */
-export function readSessionToken(db: Db, token: string, now = Date.now()): ValidatedSession | null {
+export async function readSessionToken(db: Db, token: string, now = Date.now()): Promise<ValidatedSession | null> {
   if (!looksLikeToken(token)) return null;
-  const row = db
+  const row = await db
     .select({ id: authSessions.id, expiresAt: authSessions.expiresAt, createdAt: authSessions.createdAt, userId: users.id, username: users.username, role: users.role })
     .from(authSessions)
     .innerJoin(users, eq(users.id, authSessions.userId))
@@ -66,12 +77,12 @@ export function readSessionToken(db: Db, token: string, now = Date.now()): Valid
 }
 
 export async function invalidateAuthSession(db: Db, sessionId: string): Promise<void> {
-  await luciaFor(db).invalidateSession(sessionId);
+  await write(db, (w) => luciaFor(w).invalidateSession(sessionId));
 }
 
 /** Ends every session of a user (password change, account deletion). */
 export async function invalidateUserSessions(db: Db, userId: string): Promise<void> {
-  await luciaFor(db).invalidateUserSessions(userId);
+  await write(db, (w) => luciaFor(w).invalidateUserSessions(userId));
 }
 
 export function setSessionCookie(cookies: AstroCookies, url: URL, token: string): void {
@@ -89,11 +100,14 @@ export function clearSessionCookie(cookies: AstroCookies, url: URL): void {
 }
 
 /** Deletes sessions past their sliding expiry or their absolute lifetime. */
-export function purgeExpiredSessions(db: Db, now = Date.now()): number {
-  const result = db.$client
-    .prepare('DELETE FROM auth_sessions WHERE expires_at <= ? OR created_at <= ?')
-    .run(Math.floor(now / 1000), now - SESSION_ABSOLUTE_LIFETIME_MS);
-  return result.changes;
+export async function purgeExpiredSessions(db: Db, now = Date.now()): Promise<number> {
+  const result = await write(db, (w) =>
+    w
+      .delete(authSessions)
+      .where(or(lte(authSessions.expiresAt, Math.floor(now / 1000)), lte(authSessions.createdAt, now - SESSION_ABSOLUTE_LIFETIME_MS)))
+      .run(),
+  );
+  return rowsChanged(result);
 }
 
 let lastPurge = 0;
@@ -103,11 +117,11 @@ const PURGE_EVERY_MS = 60 * 60 * 1000;
 export async function identifyUser(context: APIContext): Promise<void> {
   const token = context.cookies.get(sessionCookieName(context.url))?.value;
   if (!token) return;
-  const db = getDb();
+  const db = await getDb();
   // Sessions nobody presents again would otherwise stay forever; sweep them at most hourly.
   if (Date.now() - lastPurge > PURGE_EVERY_MS) {
     lastPurge = Date.now();
-    writeUnlessBusy(() => purgeExpiredSessions(db), 0);
+    await writeUnlessBusy(() => purgeExpiredSessions(db), 0);
   }
   // Validating may refresh the session (a write); while another process holds the write lock a
   // page is still read as the logged-in person, and the refresh waits for the next request.
@@ -116,7 +130,7 @@ export async function identifyUser(context: APIContext): Promise<void> {
     result = await validateSessionToken(db, token);
   } catch (error) {
     if (!isDatabaseBusy(error)) throw error;
-    result = readSessionToken(db, token);
+    result = await readSessionToken(db, token);
   }
   if (!result) {
     clearSessionCookie(context.cookies, context.url);

@@ -5,14 +5,14 @@ import { getStoryById, getStoryIdByManageToken } from '../../../server/stories';
 import { repliesFeedResponse } from '../../../server/replies';
 
 export const GET: APIRoute = async ({ params, url }) => {
-  const db = getDb();
-  const storyId = getStoryIdByManageToken(db, params.token ?? '');
-  const story = storyId ? getStoryById(db, storyId, { includeHidden: true, includeScheduled: true }) : null;
+  const db = await getDb();
+  const storyId = await getStoryIdByManageToken(db, params.token ?? '');
+  const story = storyId ? await getStoryById(db, storyId, { includeHidden: true, includeScheduled: true }) : null;
   if (!story) {
     return new Response('No story has this private link.', {
       status: 404,
       headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-robots-tag': 'noindex' },
     });
   }
-  return repliesFeedResponse(db, story, url.origin);
+  return await repliesFeedResponse(db, story, url.origin);
 };

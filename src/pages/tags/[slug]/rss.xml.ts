@@ -4,9 +4,9 @@ import { getDb } from '../../../server/db';
 import { getFailureTypeBySlug } from '../../../server/failure-types';
 import { storyFeedResponse } from '../../../server/feeds';
 
-export const GET: APIRoute = (context) => {
-  const db = getDb();
-  const type = getFailureTypeBySlug(db, context.params.slug ?? '');
+export const GET: APIRoute = async (context) => {
+  const db = await getDb();
+  const type = await getFailureTypeBySlug(db, context.params.slug ?? '');
   if (!type) return new Response('No such failure type.', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
-  return storyFeedResponse(db, context.url.origin, type);
+  return await storyFeedResponse(db, context.url.origin, type);
 };
