@@ -2,7 +2,7 @@
  * Comment threads. Threads nest to any depth in storage; a whole thread is read in one query and
  * ordered in memory, so a story with hundreds of comments costs one round trip.
  */
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { comments, stories, type Comment } from '../../db/schema';
 import { forgetDeletedText, inTransaction, write, type Db } from './transaction';
 import { forgetReportsOnComment } from './deleted-text';
@@ -92,8 +92,10 @@ export async function findRecentSameComment(
     .where(
       and(
         eq(comments.storyId, input.storyId),
-        input.parentId === null ? isNull(comments.parentId) : eq(comments.parentId, input.parentId),
-        inArray(comments.authorId, authorIds),
+        // Unary + keeps SQLite on the story's index: with the parent index, "parent_id IS NULL"
+        // walked every top-level comment of the site (about 140 ms per post at 1,000,000 comments).
+        input.parentId === null ? sql`+${comments.parentId} IS NULL` : sql`+${comments.parentId} = ${input.parentId}`,
+        sql`+${comments.authorId} IN (${sql.join(authorIds.map((id) => sql`${id}`), sql`, `)})`,
         eq(comments.bodyMarkdown, input.body),
         eq(comments.state, 'visible'),
         sql`${comments.createdAt} >= ${now - COMMENT_RESUBMISSION_WINDOW_MS}`,
