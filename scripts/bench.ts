@@ -202,7 +202,8 @@ async function fill(path: string): Promise<Filled> {
 function describe(path: string): Filled {
   const db = new Database(path, { readonly: true });
   const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-  const big = db.prepare('SELECT id FROM stories WHERE comment_count = ? ORDER BY id LIMIT 1').get(BIG_THREAD) as { id: number };
+  // The story with the big thread (an earlier run's writes may have added a few comments to it).
+  const big = db.prepare('SELECT id FROM stories WHERE comment_count >= ? ORDER BY comment_count DESC, id LIMIT 1').get(BIG_THREAD) as { id: number };
   const deep = db
     .prepare(`SELECT published_at AS key, id FROM stories WHERE state = 'visible' ORDER BY published_at DESC, id DESC LIMIT 1 OFFSET ?`)
     .get(deepOffset(count('stories'))) as { key: number; id: number };
