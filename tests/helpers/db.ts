@@ -122,3 +122,19 @@ async function emptyAllTables(client: ReturnType<typeof createClient>): Promise<
   }
   if (left.length > 0) throw new Error(`Could not empty ${left.join(', ')}`);
 }
+
+/** Every SQL statement a raw SQLite connection prepares while fn runs (for query-plan tests). */
+export async function statementsDuring(connection: Database.Database, fn: () => Promise<unknown>): Promise<string[]> {
+  const statements: string[] = [];
+  const original = connection.prepare.bind(connection);
+  connection.prepare = ((source: string) => {
+    statements.push(source);
+    return original(source);
+  }) as typeof connection.prepare;
+  try {
+    await fn();
+  } finally {
+    connection.prepare = original;
+  }
+  return statements;
+}

@@ -1,6 +1,6 @@
 /** Issue 12 rules on a fresh database: replies notice, evidence wording, random picks, follow-ups, edits, mutes. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb, onLibsql } from '../helpers/db';
+import { createTestDb, type TestDb, onLibsql, statementsDuring } from '../helpers/db';
 import { makeStory, newAuthor } from '../helpers/factories';
 import { addComment, editOwnComment } from '../../src/server/comments';
 import { newAuthorKey, getOrCreateAuthor } from '../../src/server/authors';
@@ -24,23 +24,6 @@ afterEach(async () => t.cleanup());
 
 const actor = (authorId: number) => ({ authorId, userId: null });
 
-/** Every SQL statement prepared while fn runs. */
-async function statementsDuring(fn: () => Promise<void>): Promise<string[]> {
-  const statements: string[] = [];
-  const client = t.reader;
-  const original = client.prepare.bind(client);
-  client.prepare = ((source: string) => {
-    statements.push(source);
-    return original(source);
-  }) as typeof client.prepare;
-  try {
-    await fn();
-  } finally {
-    client.prepare = original;
-  }
-  return statements;
-}
-
 describe('the new-replies notice', () => {
   // Default mode only: it watches the SQLite connection or file itself.
   it.skipIf(onLibsql)('counts only other people’s visible replies, in one query that seeks through indexes', async () => {
@@ -53,7 +36,7 @@ describe('the new-replies notice', () => {
     await addComment(t.db, { storyId: (await makeStory(t.db)).id, parentId: null, body: 'Elsewhere', actor: actor(other) });
 
     let unseen: Awaited<ReturnType<typeof unseenRepliesFor>> = null;
-    const statements = await statementsDuring(async () => {
+    const statements = await statementsDuring(t.reader, async () => {
       unseen = await unseenRepliesFor(t.db, { authorKey: key });
     });
     expect(unseen).toEqual({ count: 1, stories: [{ id: story.id, slug: story.slug, count: 1 }] });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb, onLibsql } from '../helpers/db';
+import { createTestDb, type TestDb, onLibsql, statementsDuring } from '../helpers/db';
 import { makeStory, newAuthor } from '../helpers/factories';
 import { addComment, deleteOwnComment, listThread } from '../../src/server/comments';
 import { toggleBeenThere, toggleHelpful } from '../../src/server/reactions';
@@ -46,15 +46,10 @@ describe('comment threads', () => {
       const { id } = await addComment(t.db, { storyId: story.id, parentId, body: `Comment ${i}`, actor: actor(author) });
       if (parentId === null) lastTop = id;
     }
-    const statements: string[] = [];
-    const client = t.reader;
-    const original = client.prepare.bind(client);
-    client.prepare = ((source: string) => {
-      statements.push(source);
-      return original(source);
-    }) as typeof client.prepare;
-    const thread = await listThread(t.db, story.id);
-    client.prepare = original;
+    let thread: Awaited<ReturnType<typeof listThread>> = [];
+    const statements = await statementsDuring(t.reader, async () => {
+      thread = await listThread(t.db, story.id);
+    });
     expect(thread).toHaveLength(500);
     expect(statements).toHaveLength(1);
     expect((await getStoryById(t.db, story.id))!.commentCount).toBe(500);
