@@ -286,3 +286,21 @@ export const siteVersion = sqliteTable('site_version', {
   id: integer('id').primaryKey(),
   version: integer('version').notNull().default(0),
 });
+
+/**
+ * How many visible stories there are per failure type, experience and outcome, kept by triggers
+ * (migration "story_outcome_counts_triggers"), so "N stories, M of K kept their job" costs a few
+ * row reads at any size instead of a scan of every story. A story counts once in each row it
+ * matches: type 0 means every type, experience '' every experience, outcome '' "did not say".
+ * Stories whose publication time has not arrived are counted here too; readers subtract them.
+ */
+export const storyOutcomeCounts = sqliteTable(
+  'story_outcome_counts',
+  {
+    failureTypeId: integer('failure_type_id').notNull(),
+    experience: text('experience').notNull(),
+    outcome: text('outcome').notNull(),
+    stories: integer('stories').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.failureTypeId, t.experience, t.outcome] })],
+);

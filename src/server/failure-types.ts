@@ -11,12 +11,16 @@ export interface FailureTypeSummary {
   storyCount: number;
 }
 
-/** Every failure type with the number of stories readers can see, in taxonomy order. */
+/**
+ * Every failure type with the number of stories readers can see, in taxonomy order: the kept
+ * counts (story-counts.ts) less the stories whose publication time is still ahead.
+ */
 export async function listFailureTypes(db: Db, now = Date.now()): Promise<FailureTypeSummary[]> {
   return await db.all<FailureTypeSummary>(sql`
     SELECT ft.id, ft.slug, ft.name, ft.description,
-      (SELECT count(*) FROM story_failure_types sft JOIN stories s ON s.id = sft.story_id
-        WHERE sft.failure_type_id = ft.id AND s.state = 'visible' AND sft.published_at <= ${now}) AS storyCount
+      coalesce((SELECT sum(c.stories) FROM story_outcome_counts c WHERE c.failure_type_id = ft.id AND c.experience = ''), 0)
+      - (SELECT count(*) FROM stories s INDEXED BY stories_feed_idx JOIN story_failure_types sft ON sft.story_id = s.id
+          WHERE s.published_at > ${now} AND s.state = 'visible' AND sft.failure_type_id = ft.id) AS storyCount
     FROM failure_types ft
     ORDER BY ft.id`);
 }

@@ -6,6 +6,7 @@ import { KEPT_JOB_OUTCOMES, OUTCOME, type Outcome } from '../lib/facts';
 import { evidenceSentence, groupPhrase, type EvidenceCounts } from '../lib/evidence';
 import { EXPERIENCE, type Experience } from '../lib/facts';
 import { getFailureTypeBySlug } from './failure-types';
+import { countStories, countStoriesByOutcome, type OutcomeRow } from './story-counts';
 
 /** How many recent stories of each shared type are considered; keeps the cost flat at any size. */
 const SIMILAR_CANDIDATES_PER_TYPE = 60;
@@ -43,12 +44,14 @@ export async function listSimilarStories(db: Db, storyId: number, limit = 3, now
 
 /** How many other visible stories share a failure type with this story, by its first type. */
 export async function countOthersOfType(db: Db, storyId: number, failureTypeSlug: string, now = Date.now()): Promise<number> {
-  const row = await firstRow<{ n: number }>(db, sql`
-    SELECT count(*) AS n FROM story_failure_types sft
-    JOIN failure_types ft ON ft.id = sft.failure_type_id
-    JOIN stories s ON s.id = sft.story_id
-    WHERE ft.slug = ${failureTypeSlug} AND sft.story_id <> ${storyId} AND s.state = 'visible' AND sft.published_at <= ${now}`);
-  return row?.n ?? 0;
+  const type = await getFailureTypeBySlug(db, failureTypeSlug);
+  if (!type) return 0;
+  const all = await countStories(db, { failureTypeId: type.id }, now);
+  // The story itself is among them when it is visible and published.
+  const itself = await firstRow<{ n: number }>(db, sql`
+    SELECT count(*) AS n FROM stories s JOIN story_failure_types sft ON sft.story_id = s.id
+    WHERE s.id = ${storyId} AND sft.failure_type_id = ${type.id} AND s.state = 'visible' AND s.published_at <= ${now}`);
+  return all - (itself?.n ?? 0);
 }
 
 export interface OutcomeCount {
@@ -78,13 +81,10 @@ function summarise(rows: { outcome: string; n: number }[]): OutcomeSummary {
 
 /** How visible stories ended, site-wide. */
 export async function outcomeSummary(db: Db, now = Date.now()): Promise<OutcomeSummary> {
-  return summarise(
-    await db.all<{ outcome: string; n: number }>(sql`
-      SELECT outcome, count(*) AS n FROM stories
-      WHERE state = 'visible' AND published_at <= ${now} AND outcome IS NOT NULL
-      GROUP BY outcome`),
-  );
+  return summarise(told(await countStoriesByOutcome(db, {}, now)));
 }
+
+const told = (rows: OutcomeRow[]) => rows.filter((row): row is { outcome: string; n: number } => row.outcome !== null);
 
 /** How other visible stories sharing any failure type with this one ended. */
 export async function outcomeSummaryForStory(db: Db, storyId: number, now = Date.now()): Promise<OutcomeSummary & { others: number }> {
@@ -97,7 +97,7 @@ export async function outcomeSummaryForStory(db: Db, storyId: number, now = Date
     AND s.state = 'visible' AND s.published_at <= ${now}
     GROUP BY s.outcome`);
   const others = rows.reduce((sum, row) => sum + row.n, 0);
-  return { ...summarise(rows.filter((row): row is { outcome: string; n: number } => row.outcome !== null)), others };
+  return { ...summarise(told(rows)), others };
 }
 
 export interface EvidenceFilter {
@@ -106,19 +106,12 @@ export interface EvidenceFilter {
 }
 
 /**
- * How visible stories matching the feed's failure-type and experience filters ended: one grouped
- * count over the stories of that type (or experience), so the numbers on / follow the filters.
+ * How visible stories matching the feed's failure-type and experience filters ended (from the
+ * kept counts), so the numbers on / follow the filters.
  */
 export async function evidenceFor(db: Db, filter: EvidenceFilter, now = Date.now()): Promise<EvidenceCounts> {
-  const byType = filter.failureTypeId !== undefined
-    ? sql`AND id IN (SELECT story_id FROM story_failure_types WHERE failure_type_id = ${filter.failureTypeId})`
-    : sql``;
-  const byExperience = filter.experience ? sql`AND experience = ${filter.experience}` : sql``;
-  const rows = await db.all<{ outcome: string | null; n: number }>(sql`
-    SELECT outcome, count(*) AS n FROM stories
-    WHERE state = 'visible' AND published_at <= ${now} ${byExperience} ${byType}
-    GROUP BY outcome`);
-  const summary = summarise(rows.filter((row): row is { outcome: string; n: number } => row.outcome !== null));
+  const rows = await countStoriesByOutcome(db, filter, now);
+  const summary = summarise(told(rows));
   return { stories: rows.reduce((sum, row) => sum + row.n, 0), told: summary.told, keptJob: summary.keptJob };
 }
 

@@ -56,20 +56,6 @@ describe('the bad-day button', () => {
   });
 });
 
-describe('site statistics on the home page', () => {
-  it('are counted once a minute, not on every visit', async () => {
-    const { getSiteStats, SITE_STATS_MAX_AGE_MS } = await import('../../src/server/site-stats');
-    await makeStory(t.db, { outcome: 'talk' });
-    const now = Date.now();
-    expect((await getSiteStats(t.db, now)).storyCount).toBe(1);
-    await makeStory(t.db, { outcome: 'fired' });
-    expect((await getSiteStats(t.db, now + 1000)).storyCount).toBe(1);
-    const fresh = await getSiteStats(t.db, now + SITE_STATS_MAX_AGE_MS + 1);
-    expect(fresh.storyCount).toBe(2);
-    expect(fresh.outcomes).toMatchObject({ told: 2, keptJob: 1, lostJob: 1 });
-  });
-});
-
 describe('the public moderation log', () => {
   it('never republishes identifying details quoted in a report reason', async () => {
     const { fileReport, listModerationLog } = await import('../../src/server/moderation');
