@@ -304,3 +304,27 @@ export const storyOutcomeCounts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.failureTypeId, t.experience, t.outcome] })],
 );
+
+/**
+ * Every lesson of a visible story once per failure type of its story, with what the lesson pages
+ * filter and sort by, kept by triggers (migration "lesson_ranking_triggers"). The pages then walk
+ * one index in "most helpful" order and stop after a page, instead of sorting every lesson of a
+ * type (hundreds of milliseconds at 300,000 lessons).
+ */
+export const lessonRanking = sqliteTable(
+  'lesson_ranking',
+  {
+    failureTypeId: integer('failure_type_id').notNull(),
+    lessonId: integer('lesson_id').notNull(),
+    storyId: integer('story_id').notNull(),
+    helpfulCount: integer('helpful_count').notNull(),
+    publishedAt: integer('published_at').notNull(),
+    contentNotes: integer('content_notes').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.failureTypeId, t.lessonId] }),
+    index('lesson_ranking_order_idx').on(t.failureTypeId, t.helpfulCount, t.lessonId),
+    index('lesson_ranking_lesson_idx').on(t.lessonId),
+    index('lesson_ranking_story_idx').on(t.storyId),
+  ],
+);

@@ -28,19 +28,22 @@ const toItem = (row: LessonRow): LessonItem => ({
   story: { id: row.storyId, title: row.storyTitle, url: storyPath({ id: row.storyId, slug: row.storySlug }) },
 });
 
-/** The top `perType` lessons of every failure type, in one query (a window function). */
+/**
+ * The top `perType` lessons of every failure type: for each type, the first rows of its
+ * "most helpful" index in lesson_ranking, so the cost does not grow with the number of lessons.
+ */
 export async function listTopLessonsByType(db: Db, perType = 3, now = Date.now()): Promise<Map<number, LessonItem[]>> {
   const rows = await db.all<LessonRow & { failureTypeId: number }>(sql`
-    SELECT * FROM (
-      SELECT l.id, l.text, l.helpful_count AS helpfulCount, s.id AS storyId, s.slug AS storySlug, s.title AS storyTitle,
-        sft.failure_type_id AS failureTypeId,
-        row_number() OVER (PARTITION BY sft.failure_type_id ORDER BY l.helpful_count DESC, l.id DESC) AS rank
-      FROM story_failure_types sft
-      JOIN stories s ON s.id = sft.story_id
-      JOIN lessons l ON l.story_id = s.id
-      WHERE s.state = 'visible' AND s.published_at <= ${now}
-    ) WHERE rank <= ${perType}
-    ORDER BY failureTypeId, rank`);
+    SELECT l.id, l.text, r.helpful_count AS helpfulCount, s.id AS storyId, s.slug AS storySlug, s.title AS storyTitle,
+      r.failure_type_id AS failureTypeId
+    FROM failure_types ft
+    JOIN lesson_ranking r ON r.rowid IN (
+      SELECT rowid FROM lesson_ranking
+      WHERE failure_type_id = ft.id AND published_at <= ${now}
+      ORDER BY helpful_count DESC, lesson_id DESC LIMIT ${perType})
+    JOIN lessons l ON l.id = r.lesson_id
+    JOIN stories s ON s.id = r.story_id
+    ORDER BY ft.id, r.helpful_count DESC, r.lesson_id DESC`);
   const byType = new Map<number, LessonItem[]>();
   for (const row of rows) {
     const list = byType.get(row.failureTypeId) ?? [];
@@ -50,7 +53,7 @@ export async function listTopLessonsByType(db: Db, perType = 3, now = Date.now()
   return byType;
 }
 
-/** One page of the lessons of a failure type, most helpful first, keyset-paginated. */
+/** One page of the lessons of a failure type, most helpful first, keyset-paginated along lesson_ranking's index. */
 export async function listLessonsForType(
   db: Db,
   failureTypeId: number,
@@ -58,15 +61,15 @@ export async function listLessonsForType(
 ): Promise<{ lessons: LessonItem[]; nextCursor: string | null }> {
   const limit = options.limit ?? LIMITS.lessonsPageSize;
   const now = options.now ?? Date.now();
-  const after = options.cursor ? sql`AND (l.helpful_count, l.id) < (${options.cursor.key}, ${options.cursor.id})` : sql``;
-  const notes = options.hideContentNotesMask ? sql`AND (s.content_notes & ${options.hideContentNotesMask}) = 0` : sql``;
+  const after = options.cursor ? sql`AND (r.helpful_count, r.lesson_id) < (${options.cursor.key}, ${options.cursor.id})` : sql``;
+  const notes = options.hideContentNotesMask ? sql`AND (r.content_notes & ${options.hideContentNotesMask}) = 0` : sql``;
   const rows = await db.all<LessonRow>(sql`
-    SELECT l.id, l.text, l.helpful_count AS helpfulCount, s.id AS storyId, s.slug AS storySlug, s.title AS storyTitle
-    FROM story_failure_types sft
-    JOIN stories s ON s.id = sft.story_id
-    JOIN lessons l ON l.story_id = s.id
-    WHERE sft.failure_type_id = ${failureTypeId} AND s.state = 'visible' AND s.published_at <= ${now} ${after} ${notes}
-    ORDER BY l.helpful_count DESC, l.id DESC
+    SELECT l.id, l.text, r.helpful_count AS helpfulCount, s.id AS storyId, s.slug AS storySlug, s.title AS storyTitle
+    FROM lesson_ranking r
+    JOIN lessons l ON l.id = r.lesson_id
+    JOIN stories s ON s.id = r.story_id
+    WHERE r.failure_type_id = ${failureTypeId} AND r.published_at <= ${now} ${after} ${notes}
+    ORDER BY r.helpful_count DESC, r.lesson_id DESC
     LIMIT ${limit + 1}`);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
