@@ -437,7 +437,10 @@ try {
     ['/rss.xml (anonymous)', `${site.origin}/rss.xml`],
     ['/ with a session (uncached)', `${site.origin}/`, { headers: uncached }],
     [`feed page ${deepPage(filled.stories).toLocaleString('en')} with a session (uncached)`, `${site.origin}/?before=${filled.deepCursor}`, { headers: uncached }],
+    [`a story with ${typicalComments} comments, with a session`, `${site.origin}${typicalStoryUrl}`, { headers: uncached }],
     ['a story with 500 comments, with a session', `${site.origin}${bigStoryUrl}`, { headers: uncached }],
+    ['/tags/database with a session', `${site.origin}/tags/database`, { headers: uncached }],
+    ['/lessons with a session', `${site.origin}/lessons`, { headers: uncached }],
     ['/search?q=migration with a session, 1 connection', `${site.origin}/search?q=migration`, { headers: uncached, connections: 1 }],
   ];
   // Every page is read once before the rounds: the figures are the steady state of a warm cache (a
