@@ -27,10 +27,16 @@ export const LIMITS = {
   feedPageSize: 20,
   lessonsPageSize: 30,
   searchQueryMax: 200,
-  /** Request bodies larger than this are refused before parsing (bytes). */
-  requestBodyMax: 64 * 1024,
   usernameMin: 3,
   usernameMax: 24,
   passwordMin: 10,
   passwordMax: 256,
 } as const;
+
+/**
+ * Request bodies larger than this are refused before parsing (bytes). Large enough for a story at
+ * every limit in any script: a browser percent-encodes each UTF-8 byte as three characters, and
+ * a character of up to three bytes counts as one towards the limits (four-byte ones count as
+ * two), so nine bytes per character, plus room for the other fields.
+ */
+export const REQUEST_BODY_MAX = 9 * (LIMITS.titleMax + LIMITS.bodyMax + LIMITS.lessonsMax * (LIMITS.lessonMax + 2)) + 16 * 1024;

@@ -1,5 +1,5 @@
 /** Request and response helpers shared by the middleware and actions. */
-import { LIMITS } from '../lib/limits';
+import { REQUEST_BODY_MAX } from '../lib/limits';
 import { ServiceError } from './errors';
 import { looksLikeToken } from './crypto';
 
@@ -7,7 +7,7 @@ import { looksLikeToken } from './crypto';
  * Reads a form body with a hard size cap, whatever Content-Length claims (a chunked body has
  * none), so an oversized post is a 413 with a message rather than memory spent on it.
  */
-export async function readForm(request: Request, maxBytes: number = LIMITS.requestBodyMax): Promise<FormData> {
+export async function readForm(request: Request, maxBytes: number = REQUEST_BODY_MAX): Promise<FormData> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const chunks: Uint8Array[] = [];

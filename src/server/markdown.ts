@@ -24,6 +24,10 @@ const MAX_BLOCK_WORK = 500_000;
 // scanning to the end of the current space-free run: quadratic in the run's length (20,000 `!` ≈ 0.2 s).
 // Long URLs fit comfortably; base64 blobs and minified code do not belong in posts.
 const MAX_WORD_LENGTH = 2_000;
+// Scripts written without spaces between words (Chinese, Japanese, Thai…): a long paragraph in
+// them is one "word" to \S+, so their characters split runs instead of lengthening them.
+const WRITTEN_WITHOUT_SPACES = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
+const RUN_WITHOUT_SPACES = new RegExp(`(?:(?!${WRITTEN_WITHOUT_SPACES.source})\\S)+`, 'gu');
 
 const CONTAINER_PREFIX = /^(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)))+/;
 const THEMATIC_BREAK = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/; // `- - - - -` is a rule, not 5 lists
@@ -40,7 +44,7 @@ function assertTractable(text: string): void {
       throw new UnrenderableMarkdownError(TOO_DEEP);
     }
   }
-  for (const word of text.match(/\S+/g) ?? []) {
+  for (const word of text.match(RUN_WITHOUT_SPACES) ?? []) {
     if (word.length > MAX_WORD_LENGTH) {
       throw new UnrenderableMarkdownError(
         `This text contains over ${MAX_WORD_LENGTH.toLocaleString('en')} characters without a space. Please break them up.`,

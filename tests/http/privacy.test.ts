@@ -125,7 +125,7 @@ describe('no IP address or user agent is kept', () => {
 
     // Refusals: cross-site, too large, wrong content type, honeypot, validation.
     await expectStatus(reader.post('/new', storyFields('Cross site'), { origin: 'https://evil.example' }), 403, 'cross-site');
-    await expectStatus(reader.post('/new', { ...storyFields('Too large'), body: 'x'.repeat(100_000) }), 413, 'too large');
+    await expectStatus(reader.post('/new', { ...storyFields('Too large'), body: 'x'.repeat(400_000) }), 413, 'too large');
     await expectStatus(reader.post('/login', { username: 'a', password: 'b' }, { 'content-type': 'application/json' }), 400, 'json body');
     await expectStatus(reader.post(canonicalUrl, { intent: 'comment', body: 'spam', website: 'http://spam.example' }), 400, 'honeypot');
     await expectStatus(reader.post('/register', { username: 'x', password: 'short' }), 400, 'bad register');

@@ -141,10 +141,30 @@ describe('posting a story', () => {
     expect(html).not.toMatch(/<script>alert|javascript:alert|onerror=/);
   });
 
-  it('refuses a body too large before reading it', async () => {
+  it('refuses a body far too large before reading it, with a page that says nothing was saved', async () => {
     const browser = new Browser(server.origin);
-    const response = await browser.post('/new', storyFields({ body: 'x'.repeat(200_000) }));
+    const response = await browser.post('/new', storyFields({ body: 'x'.repeat(400_000) }));
     expect(response.status).toBe(413);
+    const html = await response.text();
+    expect(html).toContain('That was too much to send at once');
+    expect(html).toContain('Nothing was saved');
+  });
+
+  it('takes a story at every length limit written in a script of three-byte characters', async () => {
+    const browser = new Browser(server.origin);
+    const sentence = '本番のデータベースを消してしまった。'; // 18 characters, three bytes each
+    const fill = (length: number) => sentence.repeat(Math.ceil(length / sentence.length)).slice(0, length);
+    const heading = '## 何が起きたか\n\n';
+    const fields = storyFields({
+      title: fill(140),
+      body: heading + fill(20_000 - heading.length),
+      lessons: Array.from({ length: 10 }, () => fill(280)).join('\n'),
+    });
+    expect(formBody(fields).toString().length).toBeGreaterThan(200_000); // what a browser sends
+    const response = await browser.post('/new', fields);
+    expect(response.status).toBe(303);
+    const story = await (await browser.get(response.headers.get('location')!)).text();
+    expect(story).toContain(fill(140));
   });
 
   it('edits through the manage link (marked edited) and deletes for real', async () => {

@@ -302,6 +302,14 @@ describe('renderMarkdown: bounds', () => {
   it('rejects runs of more than 2,000 characters without a space', async () => {
     expect(() => renderMarkdown('!'.repeat(2_000))).not.toThrow();
     expect(() => renderMarkdown('!'.repeat(2_001))).toThrow(/without a space/);
+    expect(() => renderMarkdown(`本番の${'x'.repeat(2_001)}`)).toThrow(/without a space/);
+  });
+
+  it('takes long paragraphs in scripts written without spaces (Japanese, Chinese, Thai)', async () => {
+    const japanese = '本番のデータベースを消してしまった。'.repeat(200); // 3,600 characters, no space
+    const chinese = '我在生产环境删除了数据库，整个团队都很冷静。'.repeat(150);
+    const thai = 'ฉันลบฐานข้อมูลของลูกค้าทั้งหมดโดยไม่ได้ตั้งใจ'.repeat(80);
+    for (const paragraph of [japanese, chinese, thai]) expect(renderMarkdown(paragraph)).toContain(paragraph.slice(0, 40));
   });
 
   it('rejects a paragraph with too many emphasis delimiters, but not the same text split into paragraphs', async () => {
