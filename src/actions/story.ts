@@ -39,7 +39,7 @@ export interface StoryFormExtra {
   submission?: string | null;
 }
 
-export type StoryFormOutcome = FormOutcome<StoryFormValues, StoryFormExtra>;
+type StoryFormOutcome = FormOutcome<StoryFormValues, StoryFormExtra>;
 
 /** The preview of changed values (after a redaction or a paste fix); 409 with a message when nothing could change. */
 function previewAgain(values: StoryFormValues, conflict: string | null): StoryFormOutcome {
