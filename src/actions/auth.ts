@@ -7,7 +7,6 @@ import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
 import { readForm, formText, parseId } from '../server/http';
 import { ServiceError } from '../server/errors';
-import { formFailure, type FormOutcome } from './outcome';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { rateLimiter } from '../server/rate-limit';
 import { authenticate, changePassword, deleteAccount, registerUser, listOwnContent } from '../server/accounts';
@@ -18,6 +17,7 @@ import { deleteStory, rotateManageToken } from '../server/stories';
 import { addFollowUp } from '../server/follow-ups';
 import { safeReturnPath } from '../lib/labels';
 import { sha256Hex } from '../server/crypto';
+import { formFailure, type FormOutcome } from './outcome';
 
 /** What the account forms keep: the fields typed (never a password). */
 export type AuthValues = Record<string, string>;
