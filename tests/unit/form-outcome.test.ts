@@ -113,7 +113,11 @@ describe('answerPost', () => {
   it('answers a form that names no known action with 400 and a message, running nothing', async () => {
     let ran = false;
     const { context, response } = page('POST', 'action=launch-rockets');
-    const answered = await answerPost(context, { save: async () => ((ran = true), { kind: 'redirect', location: '/' }) as const }, intentField('action'));
+    const save = async (): Promise<FormOutcome<object>> => {
+      ran = true;
+      return { kind: 'redirect', location: '/' };
+    };
+    const answered = await answerPost(context, { save }, intentField('action'));
     expect(ran).toBe(false);
     expect(response.status).toBe(400);
     expect(answered).toMatchObject({ intent: null, message: 'That action is not known. Please use the buttons on the page.' });
