@@ -6,7 +6,7 @@
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
 import { readForm, formText, parseId } from '../server/http';
-import { ServiceError, formProblem } from '../server/errors';
+import { ServiceError } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { rateLimiter } from '../server/rate-limit';
 import { authenticate, changePassword, deleteAccount, registerUser, listOwnContent } from '../server/accounts';
@@ -17,22 +17,11 @@ import { deleteStory, rotateManageToken } from '../server/stories';
 import { addFollowUp } from '../server/follow-ups';
 import { safeReturnPath } from '../lib/labels';
 import { sha256Hex } from '../server/crypto';
+import { formFailure, type FormOutcome } from './outcome';
 
-export type AuthFormOutcome =
-  | { kind: 'redirect'; location: string }
-  | { kind: 'form'; status: number; errors: Record<string, string>; values: Record<string, string>; message: string | null; retryAfterSeconds?: number };
-
-function toForm(error: unknown, values: Record<string, string>): AuthFormOutcome {
-  const problem = formProblem(error);
-  return {
-    kind: 'form',
-    status: problem.status,
-    errors: problem.field ? { [problem.field]: problem.message } : {},
-    values,
-    message: problem.field ? null : problem.message,
-    retryAfterSeconds: problem.retryAfterSeconds,
-  };
-}
+/** What the account forms keep: the fields typed (never a password). */
+export type AuthValues = Record<string, string>;
+type AuthOutcome = FormOutcome<AuthValues>;
 
 /** Links the browser's anonymous posts only when the person ticked the box: on a shared computer they may be someone else's. */
 async function adoptIfAsked(context: APIContext, form: FormData, userId: string): Promise<boolean> {
@@ -47,7 +36,7 @@ async function startSession(context: APIContext, userId: string): Promise<void> 
   setSessionCookie(context.cookies, context.url, token);
 }
 
-export async function handleRegister(context: APIContext): Promise<AuthFormOutcome> {
+export async function handleRegister(context: APIContext): Promise<AuthOutcome> {
   let values: Record<string, string> = {};
   try {
     const form = await readForm(context.request);
@@ -59,13 +48,13 @@ export async function handleRegister(context: APIContext): Promise<AuthFormOutco
     await startSession(context, user.id);
     return { kind: 'redirect', location: linked ? '/me?welcome=1&linked=1' : '/me?welcome=1' };
   } catch (error) {
-    return toForm(error, values);
+    return formFailure(error, values);
   }
 }
 
 const LOGIN_FAILED = 'That username and password do not match. Check both and try again.';
 
-export async function handleLogin(context: APIContext): Promise<AuthFormOutcome> {
+export async function handleLogin(context: APIContext): Promise<AuthOutcome> {
   let values: Record<string, string> = {};
   try {
     const form = await readForm(context.request);
@@ -91,71 +80,84 @@ export async function handleLogin(context: APIContext): Promise<AuthFormOutcome>
     await startSession(context, user.id);
     return { kind: 'redirect', location: safeReturnPath(values.next, linked ? '/me?linked=1' : '/me') };
   } catch (error) {
-    return toForm(error, values);
+    return formFailure(error, values);
   }
 }
 
-export async function handleLogout(context: APIContext): Promise<string> {
+export async function handleLogout(context: APIContext): Promise<AuthOutcome> {
   const session = context.locals.authSession;
   if (session) await invalidateAuthSession(await getDb(), session.id);
   clearSessionCookie(context.cookies, context.url);
   // A shared computer: the next person must not post, delete or link as this browser's writer.
   forgetAuthorKey(context);
-  return '/logout?done=1';
+  return { kind: 'redirect', location: '/logout?done=1' };
 }
 
-/** POST /me: change password, delete account, open or delete one of the person's stories. */
-export async function handleMeAction(context: APIContext): Promise<AuthFormOutcome> {
-  const user = context.locals.user;
-  if (!user) return { kind: 'redirect', location: '/login?next=/me' };
-  let values: Record<string, string> = {};
-  try {
-    const form = await readForm(context.request);
-    const action = formText(form, 'action');
-    const db = await getDb();
-    values = { action };
-    const ownsStory = async (id: number | null) => id !== null && (await listOwnContent(db, user.id)).stories.some((s) => s.id === id);
+type Person = NonNullable<APIContext['locals']['user']>;
 
-    if (action === 'link-browser-posts') {
-      const linked = await adoptBrowserAuthor(db, context, user.id);
-      return { kind: 'redirect', location: linked ? '/me?linked=1' : '/me' };
+/**
+ * One of the forms on /me, for the person logged in (anyone else is sent to log in). `values` are
+ * filled as the form is read, so a failure keeps what was typed.
+ */
+function meAction(run: (context: APIContext, user: Person, form: FormData, values: AuthValues) => Promise<AuthOutcome>) {
+  return async (context: APIContext): Promise<AuthOutcome> => {
+    const user = context.locals.user;
+    if (!user) return { kind: 'redirect', location: '/login?next=/me' };
+    const values: AuthValues = {};
+    try {
+      const form = await readForm(context.request);
+      values.action = formText(form, 'action');
+      return await run(context, user, form, values);
+    } catch (error) {
+      return formFailure(error, values);
     }
-    if (action === 'change-password') {
-      await changePassword(db, user.id, formText(form, 'currentPassword'), formText(form, 'newPassword'));
-      // Every session ended, this one too: start a fresh one so the person stays logged in here.
-      await startSession(context, user.id);
-      return { kind: 'redirect', location: '/me?password=changed' };
-    }
-    if (action === 'delete-account') {
-      if (formText(form, 'confirm') !== user.username) {
-        throw new ServiceError('invalid', 'Type your username to confirm.', 'confirm');
-      }
-      await deleteAccount(db, user.id, { keepContent: formText(form, 'content') === 'keep' });
-      clearSessionCookie(context.cookies, context.url);
-      context.cookies.delete(AUTHOR_COOKIE, { path: '/' });
-      return { kind: 'redirect', location: '/?account=deleted' };
-    }
-    if (action === 'edit-story') {
-      const id = parseId(formText(form, 'story'));
-      if (!(await ownsStory(id))) throw new ServiceError('not_found', 'That story is not yours or no longer exists.');
-      return { kind: 'redirect', location: `/manage/${await rotateManageToken(db, id!)}` };
-    }
-    if (action === 'follow-up') {
-      const id = parseId(formText(form, 'story'));
-      values = { action, story: String(id ?? ''), followUp: formText(form, 'followUp') };
-      if (!(await ownsStory(id))) throw new ServiceError('not_found', 'That story is not yours or no longer exists.');
-      await enforceRateLimit('comment', clientKey(context));
-      await addFollowUp(db, id!, values.followUp);
-      return { kind: 'redirect', location: `/me?followup=added#story-${id}` };
-    }
-    if (action === 'delete-story') {
-      const id = parseId(formText(form, 'story'));
-      if (!(await ownsStory(id))) throw new ServiceError('not_found', 'That story is not yours or no longer exists.');
-      await deleteStory(db, id!);
-      return { kind: 'redirect', location: '/me?story=deleted' };
-    }
-    throw new ServiceError('invalid', 'That action is not known.');
-  } catch (error) {
-    return toForm(error, values);
-  }
+  };
 }
+
+/** The story id a /me form names, when it is one of the person's own stories. */
+async function ownStoryId(userId: string, form: FormData): Promise<number> {
+  const id = parseId(formText(form, 'story'));
+  const own = id !== null && (await listOwnContent(await getDb(), userId)).stories.some((s) => s.id === id);
+  if (!own) throw new ServiceError('not_found', 'That story is not yours or no longer exists.');
+  return id;
+}
+
+/** The forms on /me, by their `action` field: link this browser's posts, password, account, own stories. */
+export const meActions = {
+  'link-browser-posts': meAction(async (context, user) => {
+    const linked = await adoptBrowserAuthor(await getDb(), context, user.id);
+    return { kind: 'redirect', location: linked ? '/me?linked=1' : '/me' };
+  }),
+  'change-password': meAction(async (context, user, form) => {
+    await changePassword(await getDb(), user.id, formText(form, 'currentPassword'), formText(form, 'newPassword'));
+    // Every session ended, this one too: start a fresh one so the person stays logged in here.
+    await startSession(context, user.id);
+    return { kind: 'redirect', location: '/me?password=changed' };
+  }),
+  'delete-account': meAction(async (context, user, form) => {
+    if (formText(form, 'confirm') !== user.username) {
+      throw new ServiceError('invalid', 'Type your username to confirm.', 'confirm');
+    }
+    await deleteAccount(await getDb(), user.id, { keepContent: formText(form, 'content') === 'keep' });
+    clearSessionCookie(context.cookies, context.url);
+    context.cookies.delete(AUTHOR_COOKIE, { path: '/' });
+    return { kind: 'redirect', location: '/?account=deleted' };
+  }),
+  'edit-story': meAction(async (_context, user, form) => {
+    const id = await ownStoryId(user.id, form);
+    return { kind: 'redirect', location: `/manage/${await rotateManageToken(await getDb(), id)}` };
+  }),
+  'follow-up': meAction(async (context, user, form, values) => {
+    values.story = String(parseId(formText(form, 'story')) ?? '');
+    values.followUp = formText(form, 'followUp');
+    const id = await ownStoryId(user.id, form);
+    await enforceRateLimit('comment', clientKey(context));
+    await addFollowUp(await getDb(), id, values.followUp);
+    return { kind: 'redirect', location: `/me?followup=added#story-${id}` };
+  }),
+  'delete-story': meAction(async (_context, user, form) => {
+    const id = await ownStoryId(user.id, form);
+    await deleteStory(await getDb(), id);
+    return { kind: 'redirect', location: '/me?story=deleted' };
+  }),
+};

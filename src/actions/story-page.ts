@@ -6,7 +6,7 @@
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
 import { readForm, formText, parseId, submissionTokenIn } from '../server/http';
-import { ServiceError, formProblem } from '../server/errors';
+import { ServiceError } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { ensureActor, currentAuthorIds } from '../server/visitor';
 import { toggleBeenThere, toggleHelpful } from '../server/reactions';
@@ -17,22 +17,29 @@ import { safeReturnPath } from '../lib/labels';
 import { LIMITS } from '../lib/limits';
 import { cleanText } from '../lib/story-input';
 import { hasVisibleText, invisibleTextMessage } from '../lib/visible-text';
+import { formAgain, formFailure, oneMessage, type FormAgain, type FormOutcome, type IntentOf } from './outcome';
 
-export interface StoryPageFormState {
-  /** Which form the message belongs to: 'comment' (top level), 'reply-{id}', 'report-...', 'page'. */
+/** What the story page's small forms keep: a comment's text or a report's reason. */
+export interface StoryPageValues {
+  body?: string;
+  reason?: string;
+}
+
+/** What the story page shows besides: a comment rendered for "Preview" (nothing saved). */
+export interface StoryPageExtra {
+  /** Which form the message belongs to: 'comment' (top level), 'reply-{id}', 'edit-{id}', 'report-...', 'page'. */
   form: string;
-  status: number;
-  message: string;
-  values: { body?: string; reason?: string };
-  retryAfterSeconds?: number;
-  /** Rendered comment for "Preview" (nothing saved). */
   previewHtml?: string;
 }
 
-export type StoryPageOutcome =
-  | { kind: 'redirect'; location: string }
-  | { kind: 'json'; body: unknown; status: number; retryAfterSeconds?: number }
-  | { kind: 'form'; state: StoryPageFormState };
+/** A story page form shown again, as the page renders it: one message ('' for none) beside the form it belongs to. */
+export type StoryPageFormState = Omit<FormAgain<StoryPageValues>, 'message'> & StoryPageExtra & { message: string };
+type StoryPageOutcome = FormOutcome<StoryPageValues, StoryPageExtra>;
+
+interface StoryRef {
+  id: number;
+  url: string;
+}
 
 /** Validates a comment body the way the form explains it. */
 function commentBody(raw: string): string {
@@ -46,25 +53,43 @@ function commentBody(raw: string): string {
 }
 
 /** Re-shows the form with the comment rendered as it would be saved, and the text kept. */
-function preview(form: string, values: StoryPageFormState['values'], body: string): StoryPageOutcome {
-  return { kind: 'form', state: { form, status: 200, message: '', values, previewHtml: previewComment(body) } };
+function preview(form: string, values: StoryPageValues, body: string): StoryPageOutcome {
+  return { ...formAgain(values), form, previewHtml: previewComment(body) };
 }
 
-/** Handles every POST to /stories/{id}-{slug}. */
-export async function handleStoryPagePost(context: APIContext, story: { id: number; url: string }): Promise<StoryPageOutcome> {
-  let formName = 'page';
-  let values: StoryPageFormState['values'] = {};
-  const wantsJson = (context.request.headers.get('accept') ?? '').includes('application/json');
-  try {
-    const form = await readForm(context.request);
-    const db = await getDb();
-    const key = clientKey(context);
-    const reaction = formText(form, 'reaction');
-    const intent = formText(form, 'intent');
-    const back = safeReturnPath(formText(form, 'return'), story.url);
+/** What one form on the page names while it is read: which form it is and what was typed. */
+interface Reading {
+  form: string;
+  values: StoryPageValues;
+}
 
-    if (reaction === 'been-there' || reaction === 'helpful') {
-      await enforceRateLimit('react', key);
+/**
+ * One form on the story page. A failure is shown beside the form it came from, with what was
+ * typed; a missing target has no form of its own on the page, so its message goes to the top.
+ */
+function storyPageAction(run: (context: APIContext, form: FormData, reading: Reading) => Promise<StoryPageOutcome>) {
+  return async (context: APIContext): Promise<StoryPageOutcome> => {
+    const reading: Reading = { form: 'page', values: {} };
+    try {
+      return await run(context, await readForm(context.request), reading);
+    } catch (error) {
+      const shown = oneMessage(formFailure(error, reading.values, { form: reading.form }));
+      return shown.status === 404 ? { ...shown, form: 'page' } : shown;
+    }
+  };
+}
+
+/** Tells the story page's forms apart: a reaction button, else the form's `intent`. */
+export const storyPageIntent: IntentOf = (form) => (formText(form, 'reaction') ? 'react' : formText(form, 'intent'));
+
+/** Every form on /stories/{id}-{slug}, by intent. Success answers 303 (or JSON for the reaction buttons' script). */
+export function storyPageActions(story: StoryRef) {
+  return {
+    react: storyPageAction(async (context, form) => {
+      const reaction = formText(form, 'reaction');
+      if (reaction !== 'been-there' && reaction !== 'helpful') throw new ServiceError('invalid', 'That action is not known. Please use the buttons on the page.');
+      const db = await getDb();
+      await enforceRateLimit('react', clientKey(context));
       const actor = await ensureActor(db, context);
       // The state the button asked for ("want"), so a form sent twice does not take itself back.
       const asked = formText(form, 'want');
@@ -74,72 +99,71 @@ export async function handleStoryPagePost(context: APIContext, story: { id: numb
           ? await toggleBeenThere(db, story.id, actor.authorId, Date.now(), want)
           : await toggleHelpful(db, story.id, parseId(formText(form, 'lesson')) ?? -1, actor.authorId, Date.now(), want);
       // A small island may ask for JSON to update the count without a reload.
-      if (wantsJson) return { kind: 'json', status: 200, body: result };
-      return { kind: 'redirect', location: reaction === 'helpful' ? `${story.url}#lessons` : back };
-    }
+      if ((context.request.headers.get('accept') ?? '').includes('application/json')) return { kind: 'json', status: 200, body: result };
+      return { kind: 'redirect', location: reaction === 'helpful' ? `${story.url}#lessons` : safeReturnPath(formText(form, 'return'), story.url) };
+    }),
 
-    if (intent === 'comment') {
+    comment: storyPageAction(async (context, form, reading) => {
+      const db = await getDb();
       const parentId = parseId(formText(form, 'parent'));
-      formName = parentId ? `reply-${parentId}` : 'comment';
-      values = { body: formText(form, 'body') };
+      reading.form = parentId ? `reply-${parentId}` : 'comment';
+      reading.values = { body: formText(form, 'body') };
       rejectHoneypot(form);
-      const body = commentBody(values.body ?? '');
-      if (formText(form, 'preview')) return preview(formName, values, body);
+      const body = commentBody(reading.values.body ?? '');
+      if (formText(form, 'preview')) return preview(reading.form, reading.values, body);
       // The same form sent again (back, a double click, a retry) leads to the comment it added.
       const submission = submissionTokenIn(form);
       const earlier =
         (submission ? await findCommentBySubmission(db, story.id, submission, body) : null) ??
         await findRecentSameComment(db, await currentAuthorIds(db, context), { storyId: story.id, parentId, body });
       if (earlier) return { kind: 'redirect', location: `${story.url}#c${earlier.id}` };
-      await enforceRateLimit('comment', key);
+      await enforceRateLimit('comment', clientKey(context));
       const actor = await ensureActor(db, context);
       const { id } = await addComment(db, { storyId: story.id, parentId, body, actor, submission });
       return { kind: 'redirect', location: `${story.url}#c${id}` };
-    }
+    }),
 
-    if (intent === 'edit-comment') {
+    'edit-comment': storyPageAction(async (context, form, reading) => {
       const commentId = parseId(formText(form, 'comment'));
-      formName = `edit-${commentId}`;
-      values = { body: formText(form, 'body') };
-      const body = commentBody(values.body ?? '');
-      if (formText(form, 'preview')) return preview(formName, values, body);
-      await enforceRateLimit('comment', key);
+      reading.form = `edit-${commentId}`;
+      reading.values = { body: formText(form, 'body') };
+      const body = commentBody(reading.values.body ?? '');
+      if (formText(form, 'preview')) return preview(reading.form, reading.values, body);
+      await enforceRateLimit('comment', clientKey(context));
+      const db = await getDb();
       const actor = await ensureActor(db, context);
       await editOwnComment(db, commentId ?? -1, actor, body);
       return { kind: 'redirect', location: `${story.url}#c${commentId}` };
-    }
+    }),
 
-    if (intent === 'mute' || intent === 'unmute') {
-      // Only the reader's cookie changes: nothing about muting is stored on the server.
-      setMuted(context.cookies, context.url, story.id, formText(form, 'pseudonym'), intent === 'mute');
-      return { kind: 'redirect', location: back.includes('#') ? back : `${back}#comments` };
-    }
+    mute: storyPageAction(async (context, form) => mute(context, form, story, true)),
+    unmute: storyPageAction(async (context, form) => mute(context, form, story, false)),
 
-    if (intent === 'delete-comment') {
+    'delete-comment': storyPageAction(async (context, form, reading) => {
       const commentId = parseId(formText(form, 'comment'));
-      formName = `delete-${commentId}`;
+      reading.form = `delete-${commentId}`;
+      const db = await getDb();
       const actor = await ensureActor(db, context);
       await deleteOwnComment(db, commentId ?? -1, actor);
       return { kind: 'redirect', location: `${story.url}#comments` };
-    }
+    }),
 
-    if (intent === 'report') {
+    report: storyPageAction(async (context, form, reading) => {
       const targetType = formText(form, 'targetType') === 'comment' ? 'comment' : 'story';
       const targetId = targetType === 'story' ? story.id : parseId(formText(form, 'targetId'));
-      formName = `report-${targetType}-${targetId}`;
-      values = { reason: formText(form, 'reason') };
+      reading.form = `report-${targetType}-${targetId}`;
+      reading.values = { reason: formText(form, 'reason') };
       rejectHoneypot(form);
-      await enforceRateLimit('report', key);
-      await fileReport(db, { storyId: story.id, targetType, targetId: targetId ?? -1, reason: values.reason ?? '' });
+      await enforceRateLimit('report', clientKey(context));
+      await fileReport(await getDb(), { storyId: story.id, targetType, targetId: targetId ?? -1, reason: reading.values.reason ?? '' });
       return { kind: 'redirect', location: `${story.url}?reported=1#${targetType === 'comment' ? `c${targetId}` : 'report'}` };
-    }
+    }),
+  };
+}
 
-    throw new ServiceError('invalid', 'That action is not known. Please use the buttons on the page.');
-  } catch (caught) {
-    const { code, status, message, retryAfterSeconds } = formProblem(caught);
-    if (wantsJson) return { kind: 'json', status, body: { error: message }, retryAfterSeconds };
-    // A missing target has no form of its own on the page to show the message beside.
-    const form = code === 'not_found' ? 'page' : formName;
-    return { kind: 'form', state: { form, status, message, values, retryAfterSeconds } };
-  }
+/** Only the reader's cookie changes: nothing about muting is stored on the server. */
+async function mute(context: APIContext, form: FormData, story: StoryRef, muted: boolean): Promise<StoryPageOutcome> {
+  setMuted(context.cookies, context.url, story.id, formText(form, 'pseudonym'), muted);
+  const back = safeReturnPath(formText(form, 'return'), story.url);
+  return { kind: 'redirect', location: back.includes('#') ? back : `${back}#comments` };
 }

@@ -5,7 +5,7 @@
 import type { APIContext } from 'astro';
 import { getDb } from '../server/db';
 import { readForm, formText, submissionTokenIn } from '../server/http';
-import { isUniqueViolation, formProblem } from '../server/errors';
+import { InvalidFields, ServiceError, isUniqueViolation } from '../server/errors';
 import { clientKey, enforceRateLimit, rejectHoneypot } from '../server/abuse';
 import { ensureActor, cookieOptions, currentAuthorIds } from '../server/visitor';
 import {
@@ -22,57 +22,30 @@ import {
 } from '../server/stories';
 import { authorBelongsToUser } from '../server/authors';
 import { addFollowUp } from '../server/follow-ups';
-import {
-  readStoryForm,
-  validateStoryForm,
-  type FieldErrors,
-  type StoryFormValues,
-  type CreateStoryInput,
-} from '../lib/story-input';
+import { readStoryForm, validateStoryForm, type StoryFormValues, type CreateStoryInput } from '../lib/story-input';
 import { applyRedaction } from '../lib/story-preview';
 import { applyPasteFix } from '../lib/paste-help';
+import { formAgain, formFailure, oneMessage, type FormOutcome } from './outcome';
 
 export const NEW_STORY_COOKIE = 'rop_new_story';
 /** How long the private link is kept for the next page (and may be shown again to a resubmission). */
 const NEW_STORY_LINK_SECONDS = 15 * 60;
 
-export type StoryFormOutcome =
-  | { kind: 'redirect'; location: string }
-  | {
-      kind: 'form';
-      status: number;
-      values: StoryFormValues;
-      errors: FieldErrors;
-      /** Validated input to show as a preview, when the person asked for one. */
-      preview: CreateStoryInput | null;
-      message: string | null;
-      retryAfterSeconds?: number;
-      /** The form's one-time token, to render again so a corrected form still lands once. */
-      submission?: string | null;
-    };
-
-function failure(error: unknown, values: StoryFormValues, submission: string | null = null): StoryFormOutcome {
-  const problem = formProblem(error);
-  const errors: FieldErrors = problem.field ? { [problem.field]: problem.message } : {};
-  return {
-    kind: 'form',
-    status: problem.status,
-    values,
-    errors,
-    preview: null,
-    message: problem.field ? null : problem.message,
-    retryAfterSeconds: problem.retryAfterSeconds,
-    submission,
-  };
+/** What the story form shows besides the fields. */
+export interface StoryFormExtra {
+  /** Validated input to show as a preview, when the person asked for one. */
+  preview?: CreateStoryInput | null;
+  /** The form's one-time token, to render again so a corrected form still lands once. */
+  submission?: string | null;
 }
+
+type StoryFormOutcome = FormOutcome<StoryFormValues, StoryFormExtra>;
 
 /** The preview of changed values (after a redaction or a paste fix); 409 with a message when nothing could change. */
 function previewAgain(values: StoryFormValues, conflict: string | null): StoryFormOutcome {
   const validation = validateStoryForm(values);
   return {
-    kind: 'form',
-    status: conflict ? 409 : 200,
-    values,
+    ...formAgain(values, conflict ? 409 : 200),
     errors: validation.ok ? {} : validation.errors,
     preview: validation.ok ? validation.data : null,
     message: conflict,
@@ -90,18 +63,12 @@ function previewOrValidate(form: FormData, values: StoryFormValues): StoryFormOu
   }
   const fix = formText(form, 'fix');
   if (fix) {
-    if (fix !== 'bullets' && fix !== 'code' && fix !== 'leftovers') {
-      return { kind: 'form', status: 400, values, errors: {}, preview: null, message: 'Choose one of the offered fixes.' };
-    }
+    if (fix !== 'bullets' && fix !== 'code' && fix !== 'leftovers') throw new ServiceError('invalid', 'Choose one of the offered fixes.');
     return previewAgain({ ...values, body: applyPasteFix(values.body, fix) }, null);
   }
   const validation = validateStoryForm(values);
-  if (!validation.ok) {
-    return { kind: 'form', status: 400, values, errors: validation.errors, preview: null, message: 'Some fields need another look — see the messages below.' };
-  }
-  if (intent === 'preview') {
-    return { kind: 'form', status: 200, values, errors: {}, preview: validation.data, message: null };
-  }
+  if (!validation.ok) throw new InvalidFields('Some fields need another look — see the messages below.', validation.errors);
+  if (intent === 'preview') return { ...formAgain(values), preview: validation.data };
   return { kind: 'valid', input: validation.data };
 }
 
@@ -142,7 +109,7 @@ export async function handleNewStory(context: APIContext): Promise<StoryFormOutc
     context.cookies.set(NEW_STORY_COOKIE, `${created.id}.${created.manageToken}`, cookieOptions(context.url, NEW_STORY_LINK_SECONDS, '/stories'));
     return { kind: 'redirect', location: created.url };
   } catch (error) {
-    return failure(error, values, submission);
+    return formFailure(error, values, { preview: null, submission });
   }
 }
 
@@ -166,10 +133,7 @@ async function resubmittedStory(context: APIContext, earlier: EarlierStory, valu
   }
   if (!linkShown && earlier.publishedAt > Date.now()) {
     return {
-      kind: 'form',
-      status: 409,
-      values,
-      errors: {},
+      ...formAgain(values, 409),
       preview: null,
       message: `You already published this story, so it was not sent twice. It appears at the random time you chose, within ${PUBLICATION_DELAY_MAX_MS / 3_600_000} hours; the private link shown then still manages it.`,
       submission,
@@ -196,58 +160,50 @@ export async function handleEditStory(context: APIContext, storyId: number): Pro
     const { url } = await updateStory(await getDb(), storyId, checked.input);
     return { kind: 'redirect', location: `${url}?edited=1` };
   } catch (error) {
-    return failure(error, values);
+    return formFailure(error, values, { preview: null });
   }
 }
-
-export type FollowUpOutcome = { kind: 'redirect'; location: string } | { kind: 'form'; status: number; value: string; message: string; retryAfterSeconds?: number };
 
 /** POST /manage/{token}?do=follow-up: the author adds an update under the story. */
-export async function handleFollowUp(context: APIContext, storyId: number): Promise<FollowUpOutcome> {
-  let value = '';
+export async function handleFollowUp(context: APIContext, storyId: number): Promise<FormOutcome<{ followUp: string }>> {
+  const values = { followUp: '' };
   try {
     const form = await readForm(context.request);
-    value = formText(form, 'followUp');
+    values.followUp = formText(form, 'followUp');
     rejectHoneypot(form);
     await enforceRateLimit('comment', clientKey(context));
-    await addFollowUp(await getDb(), storyId, value);
+    await addFollowUp(await getDb(), storyId, values.followUp);
     return { kind: 'redirect', location: `${context.url.pathname}?followup=added#follow-ups` };
-  } catch (caught) {
-    const { status, message, retryAfterSeconds } = formProblem(caught);
-    return { kind: 'form', status, value, message, retryAfterSeconds };
+  } catch (error) {
+    // The small form has one place for a message, beside its one field.
+    return oneMessage(formFailure(error, values));
   }
 }
 
-export type ManageActionOutcome =
-  | { kind: 'redirect'; location: string }
-  | { kind: 'error'; status: number; message: string; retryAfterSeconds?: number };
-
-/** POST /manage/{token} with action=delete (needs the confirmation box) or action=disown. */
-export async function handleManageAction(context: APIContext, storyId: number, storyAuthorId: number | null): Promise<ManageActionOutcome> {
+/** POST /manage/{token}?do=manage with action=delete: needs the confirmation box. */
+export async function handleDeleteStory(context: APIContext, storyId: number): Promise<FormOutcome<object>> {
   try {
     const form = await readForm(context.request);
-    const action = formText(form, 'action');
-    const db = await getDb();
-    if (action === 'delete') {
-      if (formText(form, 'confirm') !== 'yes') {
-        return { kind: 'error', status: 400, message: 'Tick “Yes, delete my story for good” to confirm.' };
-      }
-      await deleteStory(db, storyId);
-      return { kind: 'redirect', location: '/?deleted=1' };
-    }
-    if (action === 'disown') {
-      const user = context.locals.user;
-      if (!user) return { kind: 'error', status: 403, message: 'Log in to the account this story belongs to, then disown it.' };
-      if (!await authorBelongsToUser(db, storyAuthorId, user.id)) {
-        return { kind: 'error', status: 403, message: 'This story is not linked to your account, so there is nothing to disown.' };
-      }
-      await disownStory(db, storyId);
-      return { kind: 'redirect', location: `${context.url.pathname}?disowned=1` };
-    }
-    return { kind: 'error', status: 400, message: 'Choose edit, delete or disown.' };
-  } catch (caught) {
-    const { status, message, retryAfterSeconds } = formProblem(caught);
-    return { kind: 'error', status, message, retryAfterSeconds };
+    if (formText(form, 'confirm') !== 'yes') throw new ServiceError('invalid', 'Tick “Yes, delete my story for good” to confirm.');
+    await deleteStory(await getDb(), storyId);
+    return { kind: 'redirect', location: '/?deleted=1' };
+  } catch (error) {
+    return formFailure(error, {});
   }
 }
 
+/** POST /manage/{token}?do=manage with action=disown: only for the account the story is linked to. */
+export async function handleDisownStory(context: APIContext, storyId: number, storyAuthorId: number | null): Promise<FormOutcome<object>> {
+  try {
+    const user = context.locals.user;
+    if (!user) throw new ServiceError('forbidden', 'Log in to the account this story belongs to, then disown it.');
+    const db = await getDb();
+    if (!await authorBelongsToUser(db, storyAuthorId, user.id)) {
+      throw new ServiceError('forbidden', 'This story is not linked to your account, so there is nothing to disown.');
+    }
+    await disownStory(db, storyId);
+    return { kind: 'redirect', location: `${context.url.pathname}?disowned=1` };
+  } catch (error) {
+    return formFailure(error, {});
+  }
+}

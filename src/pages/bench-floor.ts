@@ -5,12 +5,13 @@
  */
 import type { APIRoute } from 'astro';
 import { readFileSync } from 'node:fs';
+import { benchFloorFile } from '../server/settings';
 
 let body: Buffer | null = null;
 
 export const GET: APIRoute = () => {
-  const file = process.env.BENCH_FLOOR_FILE;
-  if (process.env.BENCH_FLOOR !== '1' || !file) return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  const file = benchFloorFile();
+  if (!file) return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   body ??= readFileSync(file);
   return new Response(new Uint8Array(body), { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
 };

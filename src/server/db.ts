@@ -1,6 +1,6 @@
 /**
  * The one database module: opens the database the environment names (better-sqlite3 on a file by
- * default, libSQL with DATABASE_URL; see database-config.ts), applies committed migrations, seeds
+ * default, libSQL with DATABASE_URL; see settings.ts), applies committed migrations, seeds
  * an empty database. Everything else receives `db` as a parameter, so tests can hand services a
  * fresh database. How services write on either driver: transaction.ts.
  */
@@ -16,7 +16,7 @@ import { dirname, resolve, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from '../../db/schema';
 import { ensureFailureTypes, seedDemoContent } from './seed';
-import { readDatabaseConfig, type DatabaseConfig } from './database-config';
+import { databaseSettings, migrationsDirSetting, seedDemoSetting, type DatabaseConfig } from './settings';
 import { getServerSecret } from './secret';
 import { BUSY_TIMEOUT_MS, closeDatabase, registerLibsql, registerSqlite, sqliteWriterOf, type Db } from './transaction';
 
@@ -25,7 +25,8 @@ export { checkDatabase, forgetDeletedText, inTransaction, waitForWriteLock, writ
 
 /** Finds db/migrations whether we run from src (tsx, vitest) or from the built dist/server. */
 export function findMigrationsFolder(): string {
-  if (process.env.MIGRATIONS_DIR) return resolve(process.env.MIGRATIONS_DIR);
+  const configured = migrationsDirSetting();
+  if (configured) return configured;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     const candidate = join(dir, 'db', 'migrations');
@@ -95,10 +96,10 @@ function openSqliteConnection(path: string): Database.Database {
  */
 export async function openDatabase(path: string, options: OpenOptions = {}): Promise<Db> {
   const writer = openSqliteConnection(path);
-  const writerDb = drizzle(writer, { schema }) as unknown as Db;
-  migrate(writerDb as never, { migrationsFolder: findMigrationsFolder() });
+  const writerDb = drizzle(writer, { schema });
+  migrate(writerDb, { migrationsFolder: findMigrationsFolder() });
   const reader = path === ':memory:' ? writer : openSqliteConnection(path);
-  const db = (path === ':memory:' ? writerDb : drizzle(reader, { schema })) as unknown as Db;
+  const db = path === ':memory:' ? writerDb : drizzle(reader, { schema });
   registerSqlite(db, reader, writerDb, writer);
   await prepareContent(db, options);
   writer.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -132,7 +133,7 @@ export async function openLibsqlDatabase(config: Extract<DatabaseConfig, { drive
     primary.close();
     throw error;
   }
-  const primaryDb = drizzleLibsql(primary, { schema }) as unknown as Db;
+  const primaryDb = drizzleLibsql(primary, { schema });
   registerLibsql(primaryDb, primary);
   if (config.replica) {
     // Reference data and demo content go straight to the primary (a write through a replica costs a
@@ -154,7 +155,7 @@ export async function openLibsqlDatabase(config: Extract<DatabaseConfig, { drive
       syncInterval: config.replica.syncIntervalSeconds,
     });
     await client.sync();
-    db = drizzleLibsql(client, { schema }) as unknown as Db;
+    db = drizzleLibsql(client, { schema });
     // readYourWrites (on by default) already shows a write to its writer; a sync brings the rest with it.
     // The primary stays open beside the replica for the reads that must not lag (readPrimary).
     registerLibsql(
@@ -176,7 +177,7 @@ export async function openLibsqlDatabase(config: Extract<DatabaseConfig, { drive
 const seededCount = new WeakMap<object, number>();
 
 /** Opens whatever the environment (or `config`) names. */
-export async function openConfiguredDatabase(config: DatabaseConfig = readDatabaseConfig(), options: OpenOptions = {}): Promise<Db> {
+export async function openConfiguredDatabase(config: DatabaseConfig = databaseSettings(), options: OpenOptions = {}): Promise<Db> {
   return config.driver === 'libsql' ? openLibsqlDatabase(config, options) : openDatabase(config.path, options);
 }
 
@@ -196,7 +197,7 @@ export function describeDatabaseConfig(config: DatabaseConfig): string {
 let shared: Promise<Db> | null = null;
 let sharedDb: Db | null = null;
 /** process, as the event emitter it is, for the events scripts/serve.mjs listens to. */
-const processEvents = process as unknown as NodeJS.EventEmitter;
+const processEvents: NodeJS.EventEmitter = process;
 
 /** The process-wide database, opened on first use from the environment. */
 export function getDb(): Promise<Db> {
@@ -208,10 +209,10 @@ export function getDb(): Promise<Db> {
 }
 
 async function openShared(): Promise<Db> {
-  const config = readDatabaseConfig();
+  const config = databaseSettings();
   // Refuse a libSQL start without a shared SECRET now, not on the first post.
   if (config.driver === 'libsql') getServerSecret();
-  const seedDemo = process.env.SEED_DEMO !== '0';
+  const seedDemo = seedDemoSetting();
   let db: Db;
   try {
     db = await openConfiguredDatabase(config, { seedDemo: config.driver === 'libsql' && seedDemo });

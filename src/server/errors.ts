@@ -1,7 +1,7 @@
 /**
  * Expected failures that services raise and actions turn into 4xx answers with a message (503
- * while another process holds the database). Anything else is unexpected: it reaches the 500
- * page and the log, never the person.
+ * while another process holds the database), through formFailure() in src/actions/outcome.ts.
+ * Anything else is unexpected: it reaches the 500 page and the log, never the person.
  */
 
 export type ServiceErrorCode = 'invalid' | 'not_found' | 'forbidden' | 'conflict' | 'too_large' | 'rate_limited' | 'busy';
@@ -17,6 +17,17 @@ export class ServiceError extends Error {
   ) {
     super(message);
     this.name = 'ServiceError';
+  }
+}
+
+/** Several fields wrong at once (a whole form validated): a message for the form and one beside each field. */
+export class InvalidFields extends ServiceError {
+  constructor(
+    message: string,
+    public readonly fields: Partial<Record<string, string>>,
+  ) {
+    super('invalid', message);
+    this.name = 'InvalidFields';
   }
 }
 
@@ -95,31 +106,4 @@ export function isUniqueViolation(error: unknown): boolean {
     if (code === 'SQLITE_CONSTRAINT' && /UNIQUE constraint failed/.test(current.message)) return true;
   }
   return false;
-}
-
-/** What a form answers for an expected failure: its status, message, field and wait. */
-export interface FormProblem {
-  code: ServiceErrorCode;
-  status: number;
-  message: string;
-  /** The form field the message belongs beside, when there is one. */
-  field: string | undefined;
-  retryAfterSeconds: number | undefined;
-}
-
-/**
- * The one mapping from an error to a form's answer, for every POST handler: a ServiceError (or a
- * busy or unreachable database, as 503) becomes a FormProblem; anything else is rethrown, to
- * reach the 500 page and the log, never the person.
- */
-export function formProblem(error: unknown): FormProblem {
-  const explained = busyAsServiceError(error);
-  if (!(explained instanceof ServiceError)) throw explained;
-  return {
-    code: explained.code,
-    status: httpStatusFor(explained.code),
-    message: explained.message,
-    field: explained.field,
-    retryAfterSeconds: explained.retryAfterSeconds,
-  };
 }

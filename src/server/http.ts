@@ -3,11 +3,24 @@ import { REQUEST_BODY_MAX } from '../lib/limits';
 import { ServiceError } from './errors';
 import { looksLikeToken } from './crypto';
 
+const formsRead = new WeakMap<Request, Promise<FormData>>();
+
 /**
  * Reads a form body with a hard size cap, whatever Content-Length claims (a chunked body has
- * none), so an oversized post is a 413 with a message rather than memory spent on it.
+ * none), so an oversized post is a 413 with a message rather than memory spent on it. A body can
+ * be read only once: later calls for the same request get the same form (or the same refusal), so
+ * a page may look at which form was sent before its action reads it.
  */
-export async function readForm(request: Request, maxBytes: number = REQUEST_BODY_MAX): Promise<FormData> {
+export function readForm(request: Request, maxBytes: number = REQUEST_BODY_MAX): Promise<FormData> {
+  let read = formsRead.get(request);
+  if (!read) {
+    read = readFormOnce(request, maxBytes);
+    formsRead.set(request, read);
+  }
+  return read;
+}
+
+async function readFormOnce(request: Request, maxBytes: number): Promise<FormData> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const chunks: Uint8Array[] = [];

@@ -53,7 +53,7 @@ function parseRule(value: string): RateLimitRule | null {
 }
 
 /** Reads RATE_LIMIT (off disables everything) and RATE_LIMIT_<BUCKET>="limit/seconds" overrides; bad overrides keep the default. */
-export function loadRateLimitConfig(env: Record<string, string | undefined> = process.env): RateLimitConfig {
+export function loadRateLimitConfig(env: Record<string, string | undefined>): RateLimitConfig {
   const enabled = env.RATE_LIMIT?.trim().toLowerCase() !== 'off';
   const rules = {} as Record<RateLimitBucket, RateLimitRule>;
   for (const bucket of Object.keys(DEFAULT_RATE_LIMITS) as RateLimitBucket[]) {

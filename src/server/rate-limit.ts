@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { loadRateLimitConfig, type RateLimitBucket, type RateLimitConfig } from './rate-limit-config';
+import type { RateLimitBucket, RateLimitConfig } from './rate-limit-config';
+import { rateLimitSettings } from './settings';
 import { sql } from 'drizzle-orm';
 import { getDb } from './db';
 import { firstRow, write, type Db, type WriteOptions } from './transaction';
@@ -142,5 +143,5 @@ export function hashClientAddress(address: string, now: number = Date.now()): st
   return createHmac('sha256', salt.key).update(normalized).digest('hex');
 }
 
-/** The process-wide limiter, configured once from process.env, over the one database connection. */
-export const rateLimiter = new RateLimiter(() => getDb(), loadRateLimitConfig());
+/** The process-wide limiter, configured from the settings, over the one database connection. */
+export const rateLimiter = new RateLimiter(() => getDb(), rateLimitSettings());

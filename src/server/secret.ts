@@ -5,18 +5,18 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { dataFolder } from './config';
-import { DatabaseConfigError, readDatabaseConfig } from './database-config';
+import { DatabaseConfigError, dataFolder, databaseSettings, secretSetting } from './settings';
 
 let cached: string | null = null;
 
 export function getServerSecret(): string {
   if (cached) return cached;
-  if (process.env.SECRET && process.env.SECRET.length >= 16) {
-    cached = process.env.SECRET;
+  const configured = secretSetting();
+  if (configured) {
+    cached = configured;
     return cached;
   }
-  if (readDatabaseConfig().driver === 'libsql') {
+  if (databaseSettings().driver === 'libsql') {
     // Every server must hash author keys and pseudonyms alike, or a person's posts stop being theirs
     // when the load balancer sends them elsewhere: a secret generated per server cannot do that.
     throw new DatabaseConfigError('SECRET must be set (at least 16 characters, the same on every server) when DATABASE_URL points at a libSQL server.');

@@ -145,7 +145,7 @@ export async function inTransaction<T>(db: Db, work: (tx: Db) => T | PromiseLike
   if (current && current.connections === connections) return nested(current, work);
   if (connections.driver === 'libsql') {
     const result = await connections.db.transaction((tx) =>
-      openWrite.run({ connections, tx: tx as unknown as Db, savepoints: 0 }, async () => work(tx as unknown as Db)),
+      openWrite.run({ connections, tx, savepoints: 0 }, async () => work(tx)),
     );
     await connections.afterWrite?.();
     return result;
@@ -188,7 +188,7 @@ async function nested<T>(current: OpenWrite, work: (tx: Db) => T | PromiseLike<T
   const { connections } = current;
   if (connections.driver === 'libsql') {
     return current.tx.transaction((inner) =>
-      openWrite.run({ connections, tx: inner as unknown as Db, savepoints: 0 }, async () => work(inner as unknown as Db)),
+      openWrite.run({ connections, tx: inner, savepoints: 0 }, async () => work(inner)),
     ) as Promise<T>;
   }
   const name = `sp${++current.savepoints}`;

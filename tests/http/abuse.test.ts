@@ -236,6 +236,24 @@ describe('limits on writes, per address', () => {
   });
 });
 
+describe('limits on /me', () => {
+  it('a follow-up from /me past the comment limit answers 429 with Retry-After and keeps the update typed', async () => {
+    const member = from(nextAddress());
+    expect((await member.post('/register', { username: uniqueName('limited'), password: PASSWORD })).status).toBe(303);
+    const posted = await member.post('/new', storyFields(`Story of ${uniqueName('member')}`));
+    const story = posted.headers.get('location')!;
+    const id = /\/stories\/(\d+)/.exec(story)![1];
+    for (let i = 0; i < 30; i++) expect((await member.post(story, { intent: 'comment', body: `Comment number ${i}` })).status).toBe(303);
+    const blocked = await member.post('/me', { action: 'follow-up', story: id, followUp: 'The update over the limit' });
+    expect(blocked.status).toBe(429);
+    expectRetryAfter(blocked, 10 * 60);
+    const html = await blocked.text();
+    expect(html).toMatch(/You are doing that a lot/);
+    expect(html).toMatch(/<textarea[^>]*>The update over the limit<\/textarea>/);
+    expect(count("SELECT count(*) AS n FROM story_follow_ups WHERE body_markdown = 'The update over the limit'")).toBe(0);
+  });
+});
+
 describe('honeypots', () => {
   it('refuse a story, a comment and a report whose hidden "website" field was filled, storing nothing', async () => {
     const story = await postStory();

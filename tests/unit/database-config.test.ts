@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DATABASE_PATH } from '../../src/server/config';
-import { DatabaseConfigError, readDatabaseConfig } from '../../src/server/database-config';
+import { DatabaseConfigError, DEFAULT_DATABASE_PATH, readDatabaseConfig } from '../../src/server/settings';
 
 describe('readDatabaseConfig', () => {
   it('uses better-sqlite3 on the default file when nothing is set', () => {
