@@ -37,9 +37,16 @@ export async function fileReport(
       throw new ServiceError('not_found', 'That comment no longer exists.');
     }
   }
-  const row = await write(db, (w) =>
-    w.insert(reports).values({ targetType: input.targetType, targetId: input.targetId, reason, createdAt: now }).returning({ id: reports.id }).get(),
-  );
+  // A form sent twice (a double click, a reload) files one report: the same reason about the same
+  // thing, still open, is the report already filed.
+  const row = await write(db, async (w) => {
+    const filed = await w
+      .select({ id: reports.id })
+      .from(reports)
+      .where(and(eq(reports.targetType, input.targetType), eq(reports.targetId, input.targetId), eq(reports.reason, reason), eq(reports.state, 'open')))
+      .get();
+    return filed ?? w.insert(reports).values({ targetType: input.targetType, targetId: input.targetId, reason, createdAt: now }).returning({ id: reports.id }).get();
+  });
   return row!;
 }
 

@@ -167,4 +167,24 @@ describe.skipIf(!hasChromium)('a form sent twice lands once', () => {
       expect(await page.locator(`li.comment${new URL(page.url()).hash} .prose`).innerText()).toContain(second);
     });
   });
+
+  it('a report sent with a double click, or again after Back, files one report', { timeout: 60_000 }, async () => {
+    await withPage(async (page) => {
+      const story = await publishStory(page, draft(`A story to report twice ${Math.random().toString(36).slice(2, 8)}`));
+      await page.goto(story);
+      const reason = `It names the company and my team lead ${Math.random().toString(36).slice(2, 8)}`;
+      await page.locator('article.story details.report summary').click();
+      await page.getByLabel('What is wrong with this story?').fill(reason);
+      await page.locator('article.story').getByRole('button', { name: 'Send report' }).dblclick();
+      await expect.poll(() => page.getByRole('status').filter({ hasText: 'a moderator will look at your report' }).count(), { timeout: 20_000 }).toBe(1);
+      expect(count('SELECT count(*) AS n FROM reports WHERE reason = ?', reason)).toBe(1);
+
+      await page.goBack();
+      await page.waitForLoadState('load');
+      if (!(await page.getByLabel('What is wrong with this story?').isVisible())) await page.locator('article.story details.report summary').click();
+      await page.getByLabel('What is wrong with this story?').fill(reason);
+      await submitAndWait(page, page.locator('article.story').getByRole('button', { name: 'Send report' }));
+      expect(count('SELECT count(*) AS n FROM reports WHERE reason = ?', reason)).toBe(1);
+    });
+  });
 });
