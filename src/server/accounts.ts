@@ -42,7 +42,9 @@ export async function registerUser(db: Db, rawUsername: string, password: string
   if (!checked.ok) throw new ServiceError('invalid', checked.message, 'username');
   const weakness = checkPasswordStrength(password, checked.username);
   if (weakness) throw new ServiceError('invalid', weakness, 'password');
-  if (await getUserByUsername(db, checked.username)) {
+  const existing = await getUserByUsername(db, checked.username);
+  if (existing) {
+    if (await isSameRegistration(existing, password, now)) return existing;
     throw new ServiceError('conflict', 'That username is taken. Try another — it does not need to be your real name.', 'username');
   }
   const passwordHash = await hashPassword(password);
@@ -57,10 +59,23 @@ export async function registerUser(db: Db, rawUsername: string, password: string
   } catch (error) {
     // Two registrations racing for one name: the unique index decides.
     if (String((error as Error).message).includes('UNIQUE')) {
+      const winner = await getUserByUsername(db, checked.username);
+      if (winner && (await isSameRegistration(winner, password, now))) return winner;
       throw new ServiceError('conflict', 'That username is taken. Try another.', 'username');
     }
     throw error;
   }
+}
+
+/** How long after registering the same form, sent again, signs in instead of saying "taken". */
+const REGISTRATION_RESEND_WINDOW_MS = 10 * 60 * 1000;
+
+/**
+ * The register form sent twice (a double click, Back then Register): the account made moments ago
+ * with this very password is the one the person meant, so they are signed in to it.
+ */
+async function isSameRegistration(user: User, password: string, now: number): Promise<boolean> {
+  return now - user.createdAt < REGISTRATION_RESEND_WINDOW_MS && (await verifyPassword(user.passwordHash, password));
 }
 
 /** The user when the password is right, else null (same time whether or not the name exists). */

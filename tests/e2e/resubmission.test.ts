@@ -1,6 +1,6 @@
 /**
  * A form sent twice lands once (issue 9): Back then Publish, a double click on Publish, and the
- * same for comments. Each form carries a one-time token; the second submission leads to what the
+ * same for comments and reports. Each form carries a one-time token; the second submission leads to what the
  * first one made. A form refused for a field error still publishes once it is corrected.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -94,9 +94,20 @@ describe('registering', () => {
     expect(common.field).toBe('password');
     expect(common.message).toMatch(/commonly used passwords/);
     await registerUser(t.db, 'taken', PASSWORD);
-    const taken = await rejection(registerUser(t.db, 'TAKEN', PASSWORD));
+    const taken = await rejection(registerUser(t.db, 'TAKEN', 'another long passphrase'));
     expect([taken.code, taken.field]).toEqual(['conflict', 'username']);
     expect(await t.row('SELECT count(*) AS n FROM users')).toEqual({ n: 1 });
+  });
+
+  it('treats the register form sent again with the same password as the same registration, for ten minutes', async () => {
+    const now = Date.now();
+    const first = await registerUser(t.db, 'twice', PASSWORD, now);
+    expect((await registerUser(t.db, 'twice', PASSWORD, now + 1000)).id).toBe(first.id);
+    const [together] = await Promise.all([registerUser(t.db, 'racing', PASSWORD, now), registerUser(t.db, 'racing', PASSWORD, now)]);
+    expect(await t.row("SELECT count(*) AS n FROM users WHERE username = 'racing'")).toEqual({ n: 1 });
+    expect(together.username).toBe('racing');
+    const later = await rejection(registerUser(t.db, 'twice', PASSWORD, now + 11 * 60 * 1000));
+    expect([later.code, later.field]).toEqual(['conflict', 'username']);
   });
 });
 
