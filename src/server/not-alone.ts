@@ -6,6 +6,7 @@ import { KEPT_JOB_OUTCOMES, OUTCOME, type Outcome } from '../lib/facts';
 import { evidenceSentence, groupPhrase, type EvidenceCounts } from '../lib/evidence';
 import { EXPERIENCE, type Experience } from '../lib/facts';
 import { getFailureTypeBySlug } from './failure-types';
+import { keptCount } from './site-memo';
 
 /** How many recent stories of each shared type are considered; keeps the cost flat at any size. */
 const SIMILAR_CANDIDATES_PER_TYPE = 60;
@@ -43,12 +44,22 @@ export async function listSimilarStories(db: Db, storyId: number, limit = 3, now
 
 /** How many other visible stories share a failure type with this story, by its first type. */
 export async function countOthersOfType(db: Db, storyId: number, failureTypeSlug: string, now = Date.now()): Promise<number> {
-  const row = await firstRow<{ n: number }>(db, sql`
+  // The count of the whole type is kept between requests (one for every story of the type);
+  // whether this story is among them is one lookup.
+  const all = await keptCount(db, `stories-of-type:${failureTypeSlug}`, now, async () => {
+    const row = await firstRow<{ n: number }>(db, sql`
+      SELECT count(*) AS n FROM story_failure_types sft
+      JOIN failure_types ft ON ft.id = sft.failure_type_id
+      JOIN stories s ON s.id = sft.story_id
+      WHERE ft.slug = ${failureTypeSlug} AND s.state = 'visible' AND sft.published_at <= ${now}`);
+    return row?.n ?? 0;
+  });
+  const self = await firstRow<{ n: number }>(db, sql`
     SELECT count(*) AS n FROM story_failure_types sft
     JOIN failure_types ft ON ft.id = sft.failure_type_id
     JOIN stories s ON s.id = sft.story_id
-    WHERE ft.slug = ${failureTypeSlug} AND sft.story_id <> ${storyId} AND s.state = 'visible' AND sft.published_at <= ${now}`);
-  return row?.n ?? 0;
+    WHERE sft.story_id = ${storyId} AND ft.slug = ${failureTypeSlug} AND s.state = 'visible' AND sft.published_at <= ${now}`);
+  return all - (self?.n ?? 0);
 }
 
 export interface OutcomeCount {
@@ -110,6 +121,10 @@ export interface EvidenceFilter {
  * count over the stories of that type (or experience), so the numbers on / follow the filters.
  */
 export async function evidenceFor(db: Db, filter: EvidenceFilter, now = Date.now()): Promise<EvidenceCounts> {
+  return keptCount(db, `evidence:${filter.failureTypeId ?? ''}:${filter.experience ?? ''}`, now, () => countEvidence(db, filter, now));
+}
+
+async function countEvidence(db: Db, filter: EvidenceFilter, now: number): Promise<EvidenceCounts> {
   const byType = filter.failureTypeId !== undefined
     ? sql`AND id IN (SELECT story_id FROM story_failure_types WHERE failure_type_id = ${filter.failureTypeId})`
     : sql``;
