@@ -187,7 +187,10 @@ describe.skipIf(!hasChromium)('comfort that reaches people, in a browser', () =>
     await reader.goto(story.path);
     const comment = reader.locator(`li.comment#c${id}`);
     const pseudonym = (await comment.locator('.who').textContent())!;
-    await Promise.all([reader.waitForURL(/#c\d+$/), comment.getByRole('button', { name: `Mute ${pseudonym}` }).click()]);
+    // "Mute" opens a short form for that comment only (a link per comment, not a form per comment).
+    await Promise.all([reader.waitForURL(/[?&]mute=\d+/), comment.getByRole('link', { name: 'Mute', exact: true }).click()]);
+    expect(await comment.locator('form.mute-form').textContent()).toContain('Only for you');
+    await Promise.all([reader.waitForURL((url) => !url.search.includes('mute=') && /#c\d+$/.test(url.href)), comment.getByRole('button', { name: `Mute ${pseudonym}` }).click()]);
     const folded = reader.locator(`li.comment#c${id} details.muted-fold`);
     expect(await folded.locator('summary').textContent()).toContain(`You muted ${pseudonym}`);
     expect(await reader.getByText(loudText).isVisible()).toBe(false);

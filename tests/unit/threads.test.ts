@@ -9,6 +9,17 @@ import { listSimilarStories, outcomeSummaryForStory } from '../../src/server/not
 import { ServiceError } from '../../src/server/errors';
 import { storyJson } from '../../src/server/story-json';
 import { closeDatabase, sqliteWriterOf } from '../../src/server/transaction';
+import { renderThread, type ThreadView } from '../../src/components/comment/thread-html';
+import type { ThreadComment } from '../../src/server/comments';
+
+/** The thread's HTML as a reader with nothing open sees it (the parts joined, forms left out). */
+function threadHtml(comments: ThreadComment[], view: Partial<ThreadView> = {}): string {
+  const parts = renderThread({
+    storyUrl: '/stories/1-a-story', comments, ownIds: new Set(), isModerator: false, muted: new Set(),
+    muteOf: null, openIds: new Set(), editingIds: new Set(), now: Date.now(), ...view,
+  });
+  return parts.map((part) => (typeof part === 'string' ? part : `[forms of ${part.open.id}]`)).join('');
+}
 
 let t: TestDb;
 beforeEach(async () => {
@@ -37,7 +48,7 @@ describe('comment threads', () => {
   });
 
   // Default mode only: it watches the SQLite connection or file itself.
-  it.skipIf(onLibsql)('reads a 500-comment story in one query, in order', async () => {
+  it.skipIf(onLibsql)('reads and renders a 500-comment story with one query, in order', async () => {
     const story = await makeStory(t.db);
     const author = await newAuthor(t.db);
     let lastTop = 0;
@@ -47,11 +58,15 @@ describe('comment threads', () => {
       if (parentId === null) lastTop = id;
     }
     let thread: Awaited<ReturnType<typeof listThread>> = [];
+    let html = '';
+    // What the story page does with the thread: read it, then build its HTML (which takes no database).
     const statements = await statementsDuring(t.reader, async () => {
       thread = await listThread(t.db, story.id);
+      html = threadHtml(thread);
     });
     expect(thread).toHaveLength(500);
     expect(statements).toHaveLength(1);
+    expect(html.match(/<li id="c\d+"/g)).toHaveLength(500);
     expect((await getStoryById(t.db, story.id))!.commentCount).toBe(500);
   });
 
@@ -193,5 +208,60 @@ describe('the JSON view', () => {
     expect(json.comments.map((c) => [c.parent, c.isOp])).toEqual([[null, false], [top.id, true]]);
     const text = JSON.stringify(json);
     expect(text).not.toMatch(/author|keyHash|manage/i);
+  });
+});
+
+describe('the thread’s HTML', () => {
+  const comment = (over: Partial<ThreadComment>): ThreadComment => ({
+    id: 7, parentId: null, depth: 0, pseudonym: 'Quiet Otter 69', isOp: false, html: '<p>Stored, sanitized <strong>HTML</strong></p>',
+    bodyMarkdown: 'Stored, sanitized **HTML**', state: 'visible', createdAt: Date.now() - 60 * 60 * 1000 * 5, editedAt: null,
+    replyCount: 0, authorId: 1, parentPseudonym: null, ...over,
+  });
+
+  it('escapes every text and attribute it builds and inserts only the stored sanitized body as HTML', () => {
+    const html = threadHtml([comment({ pseudonym: '<img src=x onerror=alert(1)> "Tom" & \'Jerry\'' })], {
+      muted: new Set(), muteOf: 7,
+    });
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; &quot;Tom&quot; &amp; &#39;Jerry&#39;');
+    expect(html).toContain('<div class="prose compact"><p>Stored, sanitized <strong>HTML</strong></p></div>');
+  });
+
+  it('gives each comment links that open a form for that comment only, and no form of its own', () => {
+    const html = threadHtml([comment({ id: 7 }), comment({ id: 8, parentId: 7, depth: 1 })]);
+    expect(html).not.toContain('<form');
+    for (const id of [7, 8]) {
+      for (const action of ['reply', 'report', 'mute']) expect(html).toContain(`href="?${action}=${id}#c${id}"`);
+    }
+    // ?mute=8 opens the form that says what muting does, for comment 8 alone.
+    const asked = threadHtml([comment({ id: 7 }), comment({ id: 8, parentId: 7, depth: 1 })], { muteOf: 8 });
+    expect(asked.match(/<form/g)).toHaveLength(1);
+    expect(asked).toMatch(/<li id="c8"[^]*<form method="post" action="\/stories\/1-a-story" class="mute-form">[^]*name="intent" value="mute"[^]*Only for you[^]*Mute Quiet Otter 69<\/button>/);
+  });
+
+  it('keeps Edit and Delete for the reader’s own comment, and a one-click Unmute on a muted one', () => {
+    const html = threadHtml([comment({ id: 7, createdAt: Date.now() - 60_000 }), comment({ id: 8, pseudonym: 'Loud Pager 3' })], { ownIds: new Set([7]), muted: new Set(['Loud Pager 3']) });
+    const own = html.slice(html.indexOf('<li id="c7"'), html.indexOf('<li id="c8"'));
+    expect(own).toContain('href="?edit=7#c7">Edit</a>');
+    expect(own).toMatch(/name="intent" value="delete-comment"><input type="hidden" name="comment" value="7"><button type="submit" class="link">Delete<\/button>/);
+    expect(own).not.toContain('?mute=7');
+    const muted = html.slice(html.indexOf('<li id="c8"'));
+    expect(muted).toContain('<details class="muted-fold"><summary>You muted Loud Pager 3 in this story — show this comment</summary>');
+    expect(muted).toContain('name="intent" value="unmute"');
+    expect(muted).toContain('>Unmute Loud Pager 3</button>');
+    // Past the edit window the link goes; Delete stays.
+    const later = threadHtml([comment({ id: 7 })], { ownIds: new Set([7]) });
+    expect(later).not.toContain('?edit=7');
+    expect(later).toContain('>Delete</button>');
+  });
+
+  it('places the forms a reader opened inside their comment, and nests threads in folds', () => {
+    const html = threadHtml(
+      [comment({ id: 7 }), comment({ id: 8, parentId: 7, depth: 1 }), comment({ id: 9 })],
+      { openIds: new Set([8]) },
+    );
+    expect(html).toMatch(/<li id="c8" class="comment indent-1">[^]*\[forms of 8\]<\/li>/);
+    expect(html.match(/<details class="thread-fold" open>/g)).toHaveLength(2);
+    expect(html).toContain('<summary>Thread by Quiet Otter 69 · 1 reply</summary>');
   });
 });
