@@ -138,3 +138,10 @@ export async function statementsDuring(connection: Database.Database, fn: () => 
   }
   return statements;
 }
+
+/** SQLite's query plan for a statement, one step per line, with every parameter bound to 1. */
+export function queryPlan(connection: Database.Database, statement: string): string {
+  const parameters = Array.from({ length: (statement.match(/\?/g) ?? []).length }, () => 1);
+  const steps = connection.prepare(`EXPLAIN QUERY PLAN ${statement}`).all(...parameters) as { detail: string }[];
+  return steps.map((step) => step.detail).join('\n');
+}

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, onLibsql, statementsDuring, type TestDb } from '../helpers/db';
+import { createTestDb, onLibsql, queryPlan, statementsDuring, type TestDb } from '../helpers/db';
 import { makeStory, newAuthor, storyInput } from '../helpers/factories';
 import { listLessonsForType, listTopLessonsByType } from '../../src/server/lessons';
 import { deleteStory, updateStory } from '../../src/server/stories';
@@ -94,9 +94,7 @@ describe('lessons by failure type, most helpful first', () => {
       await listTopLessonsByType(t.db, 3);
     });
     for (const statement of statements) {
-      const plan = t.reader.prepare(`EXPLAIN QUERY PLAN ${statement}`).all(...Array.from({ length: (statement.match(/\?/g) ?? []).length }, () => 1)) as { detail: string }[];
-      const steps = plan.map((step) => step.detail).join('\n');
-      expect(steps, statement).not.toMatch(/USE TEMP B-TREE FOR ORDER BY|SCAN (l|lessons|s|stories|r|lesson_ranking)\b/);
+      expect(queryPlan(t.reader, statement), statement).not.toMatch(/USE TEMP B-TREE FOR ORDER BY|SCAN (l|lessons|s|stories|r|lesson_ranking)\b/);
     }
   });
 });

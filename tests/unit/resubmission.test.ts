@@ -3,7 +3,7 @@
  * land once, and the rule that decides which posts come from our own pages.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb, onLibsql, statementsDuring } from '../helpers/db';
+import { createTestDb, type TestDb, onLibsql, statementsDuring, queryPlan } from '../helpers/db';
 import { makeStory, newAuthor, storyInput } from '../helpers/factories';
 import {
   createStory,
@@ -139,9 +139,7 @@ describe('the re-sent comment lookup at scale', () => {
     );
     const lookup = statements.find((source) => /from "comments"/i.test(source));
     expect(lookup).toBeDefined();
-    const plan = (t.reader.prepare(`EXPLAIN QUERY PLAN ${lookup}`).all(...Array(lookup!.split('?').length - 1).fill(1)) as { detail: string }[])
-      .map((row) => row.detail)
-      .join('\n');
+    const plan = queryPlan(t.reader, lookup!);
     // With the parent index, "parent_id IS NULL" matched most comments of the site (145 ms a post at 1,000,000).
     expect(plan).toMatch(/comments_story_idx/);
   });
