@@ -16,7 +16,8 @@
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import cluster from 'node:cluster';
-import { readSiteSettings, applyRequestOrigin, describeAddresses, SettingError } from './lib/request-origin.mjs';
+import { applyRequestOrigin, describeAddresses } from './lib/request-origin.mjs';
+import { readServerSettings, SettingError } from './lib/server-settings.mjs';
 import { applyBaselineHeaders, staticPathPrefixes } from './lib/response-headers.mjs';
 import { createPageCache } from './page-cache.mjs';
 import { runWorkers } from './workers.mjs';
@@ -44,26 +45,18 @@ function fail(message) {
 if (!existsSync('dist/server/entry.mjs')) {
   fail('No build found. Run `npm start` (builds, then serves) or `npm run build` first.');
 }
-const host = process.env.HOST ?? 'localhost';
-const port = Number(process.env.PORT ?? 4321);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT="${process.env.PORT}" is not a port number (0–65535).`);
-
 let settings;
 try {
-  settings = readSiteSettings(process.env);
+  settings = readServerSettings(process.env);
 } catch (error) {
   if (error instanceof SettingError) fail(error.message);
   throw error;
 }
+const { host, port } = settings;
 
-const workerCount = Math.max(1, Number.parseInt(process.env.WORKERS ?? '1', 10) || 1);
-if (workerCount > 1 && process.env.DATABASE_REPLICA_PATH?.trim()) {
-  // An embedded replica file belongs to one process; workers sharing one would corrupt it.
-  fail('WORKERS cannot be combined with DATABASE_REPLICA_PATH: a replica file belongs to one process. Run one server per replica (each with its own DATABASE_REPLICA_PATH and PORT) behind the load balancer instead.');
-}
-if (workerCount > 1 && cluster.isPrimary) {
+if (settings.workers > 1 && cluster.isPrimary) {
   // This process only supervises; the workers run the rest of this file. Never settles on purpose.
-  runWorkers(workerCount);
+  runWorkers(settings.workers);
   await new Promise(() => {});
 }
 
@@ -85,31 +78,15 @@ process.once(DATABASE_FAILED, ({ path, reason }) =>
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const { handler } = await import('../dist/server/entry.mjs');
 const staticPrefixes = staticPathPrefixes();
-const localDatabase = localDatabaseFile();
-const pageCache = createPageCache({
-  databasePath: localDatabase ?? '',
-  enabled: process.env.PAGE_CACHE !== 'off' && localDatabase !== null,
-  maxBytes: Number(process.env.PAGE_CACHE_MB ?? 64) * 1024 * 1024,
-  purgeUrls: (process.env.CACHE_PURGE_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean),
-});
-
-/**
- * The SQLite file this server reads the site version from (for the page cache): the database in the
- * default mode, the server's own embedded replica on libSQL (it receives every server's version
- * bumps), none with a libSQL URL and no replica (then pages are not cached here).
- */
-function localDatabaseFile() {
-  const url = process.env.DATABASE_URL?.trim();
-  const path = process.env.DATABASE_PATH?.trim() || 'data/rite-of-passage.db';
-  if (!url) return path;
-  if (url.startsWith('file:')) return decodeURIComponent(url.slice('file:'.length).replace(/^\/\/(?=\/)/, '')) || path;
-  return process.env.DATABASE_REPLICA_PATH?.trim() || null;
-}
+const pageCache = createPageCache(settings.pageCache);
 
 function handleRequest(req, res) {
-  const { protocol } = applyRequestOrigin(req, settings);
-  applyBaselineHeaders(res, (req.url ?? '/').split('?')[0], protocol, staticPrefixes);
-  pageCache.handle(req, res, () => handler(req, res));
+  const { protocol } = applyRequestOrigin(req, settings.site);
+  // Stored pages carry these headers already (kept from their render), so a hit sets none.
+  pageCache.handle(req, res, () => {
+    applyBaselineHeaders(res, (req.url ?? '/').split('?')[0], protocol, staticPrefixes);
+    handler(req, res);
+  });
 }
 
 function createSiteServer() {
@@ -173,6 +150,6 @@ server.listen(port, host, async () => {
   const base = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : shown}:${server.address().port}`;
   await openDatabaseNow(base);
   console.log(`Rite of Passage is ready at ${base}`);
-  for (const line of [...describeAddresses(settings), describeDatabase(database)]) console.log(`  ${line}`);
+  for (const line of [...describeAddresses(settings.site), describeDatabase(database)]) console.log(`  ${line}`);
   process.send?.('ready');
 });
