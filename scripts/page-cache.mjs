@@ -2,8 +2,9 @@
 // Astro at all. A page is stored only when it was rendered for a request that carried no cookie (or
 // only the content-notes preference, which gets its own entry per value), answered 200 or 404, set
 // no cookie and did not forbid storing. It is served only while the site_version row it was
-// rendered at is still current (every write bumps it, in any process), before its short lifetime
-// ends, and before the next delayed story becomes public.
+// rendered at is still current (every write bumps it, in any process) and before the next delayed
+// story becomes public. When only its short lifetime (for "3 hours ago" labels) has run out, one
+// reader renders it again while the others still get it, so a busy page never stalls everyone.
 //
 // The same place labels responses for an outer cache (Varnish, a CDN): anonymous cacheable pages get
 // `Cache-Control: public` with a short s-maxage and `xkey` surrogate keys; everything else
