@@ -12,7 +12,8 @@
 //   WORKERS=N processes on one port (scripts/workers.mjs).
 //
 // The server migrates the database (and fills an empty one with demo stories) when it opens it;
-// we open it straight away through /healthz so the first visitor does not wait for that.
+// we open it straight away through /healthz, and render `/` once, on a private port before the
+// public one opens, so the first visitors do not wait for that.
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import cluster from 'node:cluster';
@@ -118,6 +119,9 @@ function shutDownOn(server, signal) {
     const finish = () => {
       if (finished) return;
       finished = true;
+      // The cache's read-only connection first: while it is open, the last writer cannot
+      // checkpoint and remove the write-ahead log (with whatever deleted text it still holds).
+      pageCache.close();
       process.emit(SHUTDOWN);
       process.exit(0);
     };
@@ -142,13 +146,37 @@ async function openDatabaseNow(base) {
   }
 }
 
+/**
+ * Opens (and migrates) the database, then renders the front page once, on a private port before the
+ * public one opens. A cold process renders its first pages slowly (code not yet optimised, database
+ * pages not yet read: about half a second for `/` at 100,000 stories) while every reader who
+ * arrived waits for it; with WORKERS=N each new worker would start that way under load.
+ */
+async function openAndWarm() {
+  const warm = http.createServer(handleRequest);
+  // exclusive: a cluster worker listens on its own, outside the shared public port.
+  await new Promise((resolve) => warm.listen({ port: 0, host: '127.0.0.1', exclusive: true }, resolve));
+  try {
+    const base = `http://127.0.0.1:${warm.address().port}`;
+    await openDatabaseNow(base);
+    await new Promise((resolve) => {
+      // Asked as the public address, so a reader's first `/` there is already stored.
+      const publicHost = port === 0 ? undefined : `${host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}`;
+      const request = http.get(`${base}/`, { headers: publicHost ? { host: publicHost } : {} }, (response) => response.resume().on('end', resolve));
+      request.on('error', resolve);
+    });
+  } finally {
+    warm.close();
+  }
+}
+
 const server = createSiteServer();
 for (const signal of ['SIGINT', 'SIGTERM']) shutDownOn(server, signal);
 
-server.listen(port, host, async () => {
+await openAndWarm();
+server.listen(port, host, () => {
   const shown = host.includes(':') ? `[${host}]` : host;
   const base = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : shown}:${server.address().port}`;
-  await openDatabaseNow(base);
   console.log(`Rite of Passage is ready at ${base}`);
   for (const line of [...describeAddresses(settings.site), describeDatabase(database)]) console.log(`  ${line}`);
   process.send?.('ready');
