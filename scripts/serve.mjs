@@ -167,6 +167,7 @@ async function openAndWarm() {
     });
   } finally {
     warm.close();
+    warm.closeAllConnections();
   }
 }
 
