@@ -2,8 +2,9 @@
 // Astro at all. A page is stored only when it was rendered for a request that carried no cookie (or
 // only the content-notes preference, which gets its own entry per value), answered 200 or 404, set
 // no cookie and did not forbid storing. It is served only while the site_version row it was
-// rendered at is still current (every write bumps it, in any process), before its short lifetime
-// ends, and before the next delayed story becomes public.
+// rendered at is still current (every write bumps it, in any process) and before the next delayed
+// story becomes public. When only its short lifetime (for "3 hours ago" labels) has run out, one
+// reader renders it again while the others still get it, so a busy page never stalls everyone.
 //
 // The same place labels responses for an outer cache (Varnish, a CDN): anonymous cacheable pages get
 // `Cache-Control: public` with a short s-maxage and `xkey` surrogate keys; everything else
@@ -12,7 +13,7 @@
 // CACHE_PURGE_URLS is set, sends PURGE requests there without making the writer wait.
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
@@ -106,12 +107,31 @@ class ByteLru {
   }
 }
 
-/** Reads the site version and the next delayed publication through a read-only connection. */
+/** Bytes of the write-ahead log index header at the start of the -shm file (sqlite.org/walformat.html). */
+const WAL_INDEX_HEADER_BYTES = 48;
+
+/**
+ * Reads the site version and the next delayed publication through a read-only connection.
+ *
+ * Every hit asks for the version, and an SQL read costs a read transaction (file locks, several
+ * system calls: about half of what a whole hit costs). In WAL mode SQLite rewrites the wal-index
+ * header in the -shm file at every commit, from any process, before the commit is visible to any
+ * reader; so while those 48 bytes are unchanged since the last SQL read, no commit has happened
+ * and the version read then is still current. One pread of the header replaces the query; any
+ * change (a commit, a checkpoint, a torn read) sends us to SQL again.
+ */
 class VersionReader {
-  constructor(databasePath) {
+  constructor(databasePath, { walHeaderCheck = true } = {}) {
     this.databasePath = databasePath;
+    this.walHeaderCheck = walHeaderCheck;
     this.db = null;
     this.retryAt = 0;
+    /** The -shm file, when the database is in WAL mode. */
+    this.shm = null;
+    this.header = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
+    this.headerAtLastRead = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
+    this.lastVersion = null;
+    this.sqlReads = 0;
   }
   open() {
     if (this.db) return true;
@@ -123,6 +143,13 @@ class VersionReader {
       this.tagsOf = db
         .prepare('SELECT f.slug FROM story_failure_types s JOIN failure_types f ON f.id = s.failure_type_id WHERE s.story_id = ?')
         .pluck();
+      if (this.walHeaderCheck && db.pragma('journal_mode', { simple: true }) === 'wal') {
+        try {
+          this.shm = openSync(`${this.databasePath}-shm`, 'r');
+        } catch {
+          this.shm = null;
+        }
+      }
       this.db = db;
       return true;
     } catch {
@@ -134,8 +161,18 @@ class VersionReader {
   current() {
     if (!this.open()) return null;
     try {
-      return this.version.get() ?? null;
+      if (this.shm !== null) {
+        const read = readSync(this.shm, this.header, 0, WAL_INDEX_HEADER_BYTES, 0);
+        if (read === WAL_INDEX_HEADER_BYTES && this.lastVersion !== null && this.header.equals(this.headerAtLastRead)) return this.lastVersion;
+        // Kept from before the query: a commit landing during it changes the header we compare with next.
+        this.header.copy(this.headerAtLastRead);
+        if (read !== WAL_INDEX_HEADER_BYTES) this.headerAtLastRead.fill(0xff);
+      }
+      this.sqlReads++;
+      this.lastVersion = this.version.get() ?? null;
+      return this.lastVersion;
     } catch {
+      this.lastVersion = null;
       return null;
     }
   }
@@ -147,6 +184,8 @@ class VersionReader {
     return this.tagsOf.all(storyId);
   }
   close() {
+    if (this.shm !== null) closeSync(this.shm);
+    this.shm = null;
     this.db?.close();
     this.db = null;
   }
@@ -188,7 +227,8 @@ function sendPurges(urls, keys) {
 /**
  * The cache for one process. `handle(req, res, render)` answers from the store or calls render()
  * (Astro), watching what it writes.
- * @param {{ databasePath: string, clientDir?: string, maxBytes?: number, enabled?: boolean, purgeUrls?: string[] }} options
+ * @param {Partial<import('./lib/server-settings.mjs').PageCacheSettings> & { databasePath: string, clientDir?: string, lifetimeMs?: number }} options
+ *   the page-cache part of readServerSettings(); lifetimeMs only for tests
  */
 export function createPageCache({
   databasePath,
@@ -196,12 +236,16 @@ export function createPageCache({
   maxBytes = 64 * 1024 * 1024,
   enabled = true,
   purgeUrls = [],
+  lifetimeMs = ENTRY_LIFETIME_MS,
+  walHeaderCheck = true,
 }) {
   const store = new ByteLru(maxBytes);
+  /** Answers since start: stored pages served fresh, served while their one refresh renders, rendered. */
+  const counts = { hits: 0, stale: 0, misses: 0 };
   /** Renders under way, by cache key, with the readers waiting for them. */
   const inFlight = new Map();
   let currentVersion = null;
-  const versions = new VersionReader(databasePath);
+  const versions = new VersionReader(databasePath, { walHeaderCheck });
   const staticNames = staticRoots(clientDir);
 
   function isStatic(pathname) {
@@ -209,10 +253,24 @@ export function createPageCache({
     return first !== '' && staticNames.has(first);
   }
 
-  function headerLine(entry, encoding) {
-    const headers = { ...entry.headers, etag: entry.etags[encoding], 'x-cache': 'HIT' };
-    if (encoding !== 'identity') headers['content-encoding'] = encoding;
-    return headers;
+  /**
+   * The header lines of a stored page for one encoding, built once: a hit hands Node a ready flat
+   * array instead of copying and re-checking an object of headers per request.
+   */
+  function headLines(entry, encoding) {
+    let lines = entry.heads[encoding];
+    if (!lines) {
+      const body = variantBody(entry, encoding);
+      lines = [];
+      for (const [name, value] of Object.entries(entry.headers)) {
+        if (Array.isArray(value)) for (const item of value) lines.push(name, item);
+        else lines.push(name, value);
+      }
+      lines.push('etag', entry.etags[encoding], 'x-cache', 'HIT', 'content-length', String(body.length));
+      if (encoding !== 'identity') lines.push('content-encoding', encoding);
+      entry.heads[encoding] = lines;
+    }
+    return lines;
   }
 
   function variantBody(entry, encoding) {
@@ -231,22 +289,21 @@ export function createPageCache({
 
   function serveEntry(req, res, entry) {
     const encoding = chooseEncoding(req.headers['accept-encoding']);
-    const headers = headerLine(entry, encoding);
     const inm = req.headers['if-none-match'];
     if (inm && Object.values(entry.etags).some((etag) => inm.includes(etag))) {
       res.writeHead(304, {
-        etag: headers.etag,
-        'cache-control': headers['cache-control'],
-        vary: headers.vary,
+        etag: entry.etags[encoding],
+        'cache-control': entry.headers['cache-control'],
+        vary: entry.headers.vary,
+        ...(entry.headers['strict-transport-security'] ? { 'strict-transport-security': entry.headers['strict-transport-security'] } : {}),
         'x-cache': 'HIT',
       });
       res.end();
       return;
     }
-    const body = variantBody(entry, encoding);
-    headers['content-length'] = String(body.length);
-    res.writeHead(entry.status, headers);
-    res.end(req.method === 'HEAD' ? undefined : body);
+    const lines = headLines(entry, encoding);
+    res.writeHead(entry.status, lines);
+    res.end(req.method === 'HEAD' ? undefined : entry.encoded[encoding] ?? entry.body);
   }
 
   function outerCacheControl(now, nextPublication) {
@@ -352,18 +409,29 @@ export function createPageCache({
     }
     const key = `${req.headers.host ?? ''}|${req.headers['x-forwarded-proto'] ?? ''}|${req.headers['x-forwarded-host'] ?? ''}|${req.url}|${variant}`;
     const now = Date.now();
-    if (enabled) {
-      const entry = store.get(key);
-      if (entry && entry.version === version && now < entry.expiresAt) return serveEntry(req, res, entry);
-      if (entry) store.delete(key);
+    const entry = enabled ? store.get(key) : undefined;
+    // An entry of an older version never exists here (the store was cleared above); past the next
+    // delayed publication it is never served, since that story must appear on time.
+    const usable = entry && entry.version === version && now < entry.publicUntil ? entry : undefined;
+    if (entry && !usable) store.delete(key);
+    if (usable && now < usable.expiresAt) {
+      counts.hits++;
+      return serveEntry(req, res, usable);
     }
     // Readers asking for a page that is being rendered wait for it instead of rendering it again:
     // right after a write, a busy page would otherwise be rendered once per waiting reader.
     const flight = enabled && method === 'GET' ? inFlight.get(key) : undefined;
     if (flight && flight.version === version) {
+      // Only its lifetime ran out (nothing was written since): the stored page is still the
+      // current one, so it is served while this one render refreshes the "3 hours ago" labels.
+      if (usable) {
+        counts.stale++;
+        return serveEntry(req, res, usable);
+      }
       flight.waiters.push({ req, res, render });
       return;
     }
+    counts.misses++;
     const ownFlight = { version, waiters: [] };
     if (enabled && method === 'GET') inFlight.set(key, ownFlight);
     const land = () => {
@@ -400,11 +468,13 @@ export function createPageCache({
       const hash = createHash('sha1').update(body).digest('base64url').slice(0, 20);
       const entry = {
         version,
-        expiresAt: Math.min(now + ENTRY_LIFETIME_MS, nextPublication),
+        expiresAt: Math.min(now + lifetimeMs, nextPublication),
+        publicUntil: nextPublication,
         status,
         headers: kept,
         body,
         encoded: {},
+        heads: {},
         etags: { identity: `"${hash}"`, gzip: `"${hash}-gz"`, br: `"${hash}-br"` },
         size: body.length + key.length + 512,
       };
@@ -425,5 +495,5 @@ export function createPageCache({
     return render();
   }
 
-  return { handle, close: () => versions.close(), stats: () => ({ entries: store.map.size, bytes: store.bytes }) };
+  return { handle, close: () => versions.close(), stats: () => ({ entries: store.map.size, bytes: store.bytes, ...counts, versionQueries: versions.sqlReads }) };
 }

@@ -12,11 +12,13 @@
 //   WORKERS=N processes on one port (scripts/workers.mjs).
 //
 // The server migrates the database (and fills an empty one with demo stories) when it opens it;
-// we open it straight away through /healthz so the first visitor does not wait for that.
+// we open it straight away through /healthz, and render `/` once, on a private port before the
+// public one opens, so the first visitors do not wait for that.
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import cluster from 'node:cluster';
-import { readSiteSettings, applyRequestOrigin, describeAddresses, SettingError } from './lib/request-origin.mjs';
+import { applyRequestOrigin, describeAddresses } from './lib/request-origin.mjs';
+import { readServerSettings, SettingError } from './lib/server-settings.mjs';
 import { applyBaselineHeaders, staticPathPrefixes } from './lib/response-headers.mjs';
 import { createPageCache } from './page-cache.mjs';
 import { runWorkers } from './workers.mjs';
@@ -44,26 +46,18 @@ function fail(message) {
 if (!existsSync('dist/server/entry.mjs')) {
   fail('No build found. Run `npm start` (builds, then serves) or `npm run build` first.');
 }
-const host = process.env.HOST ?? 'localhost';
-const port = Number(process.env.PORT ?? 4321);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT="${process.env.PORT}" is not a port number (0–65535).`);
-
 let settings;
 try {
-  settings = readSiteSettings(process.env);
+  settings = readServerSettings(process.env);
 } catch (error) {
   if (error instanceof SettingError) fail(error.message);
   throw error;
 }
+const { host, port } = settings;
 
-const workerCount = Math.max(1, Number.parseInt(process.env.WORKERS ?? '1', 10) || 1);
-if (workerCount > 1 && process.env.DATABASE_REPLICA_PATH?.trim()) {
-  // An embedded replica file belongs to one process; workers sharing one would corrupt it.
-  fail('WORKERS cannot be combined with DATABASE_REPLICA_PATH: a replica file belongs to one process. Run one server per replica (each with its own DATABASE_REPLICA_PATH and PORT) behind the load balancer instead.');
-}
-if (workerCount > 1 && cluster.isPrimary) {
+if (settings.workers > 1 && cluster.isPrimary) {
   // This process only supervises; the workers run the rest of this file. Never settles on purpose.
-  runWorkers(workerCount);
+  runWorkers(settings.workers);
   await new Promise(() => {});
 }
 
@@ -85,31 +79,15 @@ process.once(DATABASE_FAILED, ({ path, reason }) =>
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const { handler } = await import('../dist/server/entry.mjs');
 const staticPrefixes = staticPathPrefixes();
-const localDatabase = localDatabaseFile();
-const pageCache = createPageCache({
-  databasePath: localDatabase ?? '',
-  enabled: process.env.PAGE_CACHE !== 'off' && localDatabase !== null,
-  maxBytes: Number(process.env.PAGE_CACHE_MB ?? 64) * 1024 * 1024,
-  purgeUrls: (process.env.CACHE_PURGE_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean),
-});
-
-/**
- * The SQLite file this server reads the site version from (for the page cache): the database in the
- * default mode, the server's own embedded replica on libSQL (it receives every server's version
- * bumps), none with a libSQL URL and no replica (then pages are not cached here).
- */
-function localDatabaseFile() {
-  const url = process.env.DATABASE_URL?.trim();
-  const path = process.env.DATABASE_PATH?.trim() || 'data/rite-of-passage.db';
-  if (!url) return path;
-  if (url.startsWith('file:')) return decodeURIComponent(url.slice('file:'.length).replace(/^\/\/(?=\/)/, '')) || path;
-  return process.env.DATABASE_REPLICA_PATH?.trim() || null;
-}
+const pageCache = createPageCache(settings.pageCache);
 
 function handleRequest(req, res) {
-  const { protocol } = applyRequestOrigin(req, settings);
-  applyBaselineHeaders(res, (req.url ?? '/').split('?')[0], protocol, staticPrefixes);
-  pageCache.handle(req, res, () => handler(req, res));
+  const { protocol } = applyRequestOrigin(req, settings.site);
+  // Stored pages carry these headers already (kept from their render), so a hit sets none.
+  pageCache.handle(req, res, () => {
+    applyBaselineHeaders(res, (req.url ?? '/').split('?')[0], protocol, staticPrefixes);
+    handler(req, res);
+  });
 }
 
 function createSiteServer() {
@@ -141,6 +119,9 @@ function shutDownOn(server, signal) {
     const finish = () => {
       if (finished) return;
       finished = true;
+      // The cache's read-only connection first: while it is open, the last writer cannot
+      // checkpoint and remove the write-ahead log (with whatever deleted text it still holds).
+      pageCache.close();
       process.emit(SHUTDOWN);
       process.exit(0);
     };
@@ -165,14 +146,39 @@ async function openDatabaseNow(base) {
   }
 }
 
+/**
+ * Opens (and migrates) the database, then renders the front page once, on a private port before the
+ * public one opens. A cold process renders its first pages slowly (code not yet optimised, database
+ * pages not yet read: about half a second for `/` at 100,000 stories) while every reader who
+ * arrived waits for it; with WORKERS=N each new worker would start that way under load.
+ */
+async function openAndWarm() {
+  const warm = http.createServer(handleRequest);
+  // exclusive: a cluster worker listens on its own, outside the shared public port.
+  await new Promise((resolve) => warm.listen({ port: 0, host: '127.0.0.1', exclusive: true }, resolve));
+  try {
+    const base = `http://127.0.0.1:${warm.address().port}`;
+    await openDatabaseNow(base);
+    await new Promise((resolve) => {
+      // Asked as the public address, so a reader's first `/` there is already stored.
+      const publicHost = port === 0 ? undefined : `${host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}`;
+      const request = http.get(`${base}/`, { headers: publicHost ? { host: publicHost } : {} }, (response) => response.resume().on('end', resolve));
+      request.on('error', resolve);
+    });
+  } finally {
+    warm.close();
+    warm.closeAllConnections();
+  }
+}
+
 const server = createSiteServer();
 for (const signal of ['SIGINT', 'SIGTERM']) shutDownOn(server, signal);
 
-server.listen(port, host, async () => {
+await openAndWarm();
+server.listen(port, host, () => {
   const shown = host.includes(':') ? `[${host}]` : host;
   const base = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : shown}:${server.address().port}`;
-  await openDatabaseNow(base);
   console.log(`Rite of Passage is ready at ${base}`);
-  for (const line of [...describeAddresses(settings), describeDatabase(database)]) console.log(`  ${line}`);
+  for (const line of [...describeAddresses(settings.site), describeDatabase(database)]) console.log(`  ${line}`);
   process.send?.('ready');
 });

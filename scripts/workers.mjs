@@ -4,6 +4,7 @@
 // start (port taken, database unusable) stops everything, since the others would fail alike.
 import cluster from 'node:cluster';
 
+/** @param {number} count  WORKERS, as readServerSettings() (scripts/lib/server-settings.mjs) checked it */
 export function runWorkers(count) {
   let stopping = false;
   const ready = new Set();

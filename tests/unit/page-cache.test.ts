@@ -37,6 +37,7 @@ beforeEach(async () => {
   };
 });
 afterEach(async () => {
+  server?.closeAllConnections();
   await new Promise((resolve) => server?.close(resolve));
   cache?.close();
   testDb.cleanup();
@@ -54,6 +55,21 @@ describe('the page cache', () => {
     expect(miss.headers.get('x-cache')).toBe('MISS');
     expect(await miss.text()).toBe('<p>page 2</p>');
     expect(renders).toBe(2);
+  });
+
+  it('answers hits without a database query while nothing is written, and still sees the next write at once', async () => {
+    await start();
+    await (await fetch(`${origin}/`)).text();
+    const queriesBefore = cache.stats().versionQueries;
+    for (let i = 0; i < 20; i++) expect((await fetch(`${origin}/`)).headers.get('x-cache')).toBe('HIT');
+    expect(cache.stats().versionQueries).toBe(queriesBefore);
+    for (let write = 0; write < 3; write++) {
+      await makeStory(testDb.db, { title: `Write number ${write}` });
+      const next = await fetch(`${origin}/`);
+      expect(next.headers.get('x-cache')).toBe('MISS');
+      await next.text();
+    }
+    expect(renders).toBe(4);
   });
 
   it('never stores a response that sets a cookie, and never replays a cookie', async () => {
@@ -200,6 +216,86 @@ describe('readers arriving while a page renders', () => {
     release();
     expect(await Promise.all(readers)).toEqual(Array(5).fill('personal'));
     expect(renders).toBe(5);
+  });
+});
+
+describe('a stored page whose lifetime ran out', () => {
+  /** A renderer each call of which waits for its own release. */
+  function gatedRender() {
+    const releases: (() => void)[] = [];
+    render = (_req, res) => {
+      const page = `<p>page ${renders}</p>`;
+      releases.push(() => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(page);
+      });
+    };
+    return { releaseAll: () => releases.splice(0).forEach((release) => release()), pending: () => releases.length };
+  }
+  const waitUntil = async (done: () => boolean) => {
+    for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+
+  it('is served to other readers while one of them renders it again, when nothing was written', async () => {
+    const gate = gatedRender();
+    await start({ lifetimeMs: 50 });
+    const first = fetch(`${origin}/`).then((r) => r.text());
+    await waitUntil(() => gate.pending() === 1);
+    gate.releaseAll();
+    expect(await first).toBe('<p>page 1</p>');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const refreshing = fetch(`${origin}/`).then(async (r) => [r.headers.get('x-cache'), await r.text()]);
+    await waitUntil(() => gate.pending() === 1);
+    // The refresh is under way: everyone else gets the stored page at once, and nothing more renders.
+    const others: (string | null)[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const other = await fetch(`${origin}/`);
+      others.push([other.headers.get('x-cache'), await other.text()]);
+    }
+    gate.releaseAll();
+    expect(others).toEqual(Array(3).fill(['HIT', '<p>page 1</p>']));
+    expect(renders).toBe(2);
+    expect(await refreshing).toEqual(['MISS', '<p>page 2</p>']);
+    expect(cache.stats()).toMatchObject({ misses: 2, stale: 3 });
+  });
+
+  it('is never served after a write, not even while the page renders again', async () => {
+    const gate = gatedRender();
+    await start({ lifetimeMs: 50 });
+    const first = fetch(`${origin}/`).then((r) => r.text());
+    await waitUntil(() => gate.pending() === 1);
+    gate.releaseAll();
+    await first;
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const refreshing = fetch(`${origin}/`).then((r) => r.text());
+    await waitUntil(() => gate.pending() === 1);
+    await makeStory(testDb.db, { title: 'A write while the page renders' });
+    const afterWrite = fetch(`${origin}/`).then((r) => r.text());
+    await waitUntil(() => gate.pending() === 2);
+    gate.releaseAll();
+    expect(await refreshing).toBe('<p>page 2</p>');
+    expect(await afterWrite).toBe('<p>page 3</p>');
+    expect(cache.stats().stale).toBe(0);
+  });
+
+  it('is never served once a delayed story’s publication time has come', async () => {
+    const story = await makeStory(testDb.db, { title: 'Out soon' });
+    const soon = Date.now() + 300;
+    testDb.sqlite.prepare('UPDATE stories SET published_at = ? WHERE id = ?').run(soon, story.id);
+    const gate = gatedRender();
+    await start({ lifetimeMs: 60_000 });
+    const first = fetch(`${origin}/`).then((r) => r.text());
+    await waitUntil(() => gate.pending() === 1);
+    gate.releaseAll();
+    await first;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, soon - Date.now()) + 50));
+    const readers = [fetch(`${origin}/`).then((r) => r.text())];
+    await waitUntil(() => gate.pending() === 1);
+    readers.push(fetch(`${origin}/`).then((r) => r.text()));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    gate.releaseAll();
+    expect(await Promise.all(readers)).toEqual(['<p>page 2</p>', '<p>page 2</p>']);
+    expect(cache.stats().stale).toBe(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../helpers/db';
+import { createTestDb, onLibsql, statementsDuring, type TestDb } from '../helpers/db';
 import { makeStory, newAuthor } from '../helpers/factories';
 import { searchAll, pickRandomStory } from '../../src/server/search';
 import { addComment } from '../../src/server/comments';
@@ -39,6 +39,24 @@ describe('search', () => {
     await decide(t.db, { targetType: 'comment', targetId: id, decision: 'hide' });
     const result = await searchAll(t.db, 'walrus');
     expect(result.status === 'ok' && result.hits).toEqual([]);
+  });
+  it.skipIf(onLibsql)('lets FTS5 hand matches over best first, so only the rows shown are joined and snippeted', async () => {
+    const story = await makeStory(t.db, { title: 'The heron migration', lessons: ['Rehearse every heron migration'], tags: ['database'] });
+    await addComment(t.db, { storyId: story.id, parentId: null, body: 'heron here too', actor: { authorId: await newAuthor(t.db), userId: null } });
+    const statements = [
+      ...(await statementsDuring(t.reader, () => searchAll(t.db, 'heron'))),
+      ...(await statementsDuring(t.reader, () => searchAll(t.db, 'heron tag:database'))),
+    ];
+    const searches = statements.filter((source) => /_fts MATCH/.test(source));
+    expect(searches).toHaveLength(6);
+    for (const source of searches) {
+      const plan = (t.reader.prepare(`EXPLAIN QUERY PLAN ${source}`).all('[', ']', '"heron"', Date.now(), ...(source.includes('json_each') ? ['["database"]'] : []), 50) as { detail: string }[])
+        .map((row) => row.detail)
+        .join('\n');
+      // A sorter here means SQLite scored, joined and snippeted every match before keeping 50.
+      expect(plan).not.toMatch(/TEMP B-TREE/);
+      expect(plan).toMatch(/^SCAN \w+_fts VIRTUAL TABLE/);
+    }
   });
 });
 

@@ -1,0 +1,56 @@
+/** The server script's environment, read and checked in one place (scripts/lib/server-settings.mjs). */
+import { describe, expect, it } from 'vitest';
+import { readServerSettings, SettingError } from '../../scripts/lib/server-settings.mjs';
+
+describe('the server settings', () => {
+  it('fall back to localhost:4321, one worker and a 64 MB page cache on the default database', () => {
+    const settings = readServerSettings({});
+    expect(settings).toMatchObject({ host: 'localhost', port: 4321, workers: 1, localDatabasePath: 'data/rite-of-passage.db' });
+    expect(settings.pageCache).toEqual({ enabled: true, databasePath: 'data/rite-of-passage.db', maxBytes: 64 * 1024 * 1024, purgeUrls: [], walHeaderCheck: true });
+    expect(settings.site.trustedProxies).toBe(0);
+  });
+
+  it('read every setting the server script uses', () => {
+    const settings = readServerSettings({
+      HOST: '0.0.0.0',
+      PORT: '8080',
+      WORKERS: '2',
+      DATABASE_PATH: '/srv/site.db',
+      PAGE_CACHE: 'off',
+      PAGE_CACHE_MB: '16',
+      CACHE_PURGE_URLS: 'http://127.0.0.1:6081/, http://10.0.0.2:6081/',
+      TRUST_PROXY: '1',
+    });
+    expect(settings).toMatchObject({ host: '0.0.0.0', port: 8080, workers: 2, localDatabasePath: '/srv/site.db' });
+    expect(settings.pageCache).toEqual({
+      enabled: false,
+      databasePath: '/srv/site.db',
+      maxBytes: 16 * 1024 * 1024,
+      purgeUrls: ['http://127.0.0.1:6081/', 'http://10.0.0.2:6081/'],
+      walHeaderCheck: true,
+    });
+    expect(settings.site.trustedProxies).toBe(1);
+  });
+
+  it('keep pages uncached on a libSQL server with no local replica to read the site version from', () => {
+    expect(readServerSettings({ DATABASE_URL: 'libsql://db.example.org' }).pageCache.enabled).toBe(false);
+    expect(readServerSettings({ DATABASE_URL: 'libsql://db.example.org', DATABASE_REPLICA_PATH: '/srv/replica.db' }).pageCache).toMatchObject({
+      enabled: true,
+      databasePath: '/srv/replica.db',
+      walHeaderCheck: false,
+    });
+    expect(readServerSettings({ DATABASE_URL: 'file:///srv/site.db' }).localDatabasePath).toBe('/srv/site.db');
+  });
+
+  it.each([
+    [{ PORT: 'http' }, 'PORT="http" is not a port number (0–65535).'],
+    [{ PORT: '70000' }, 'PORT="70000" is not a port number (0–65535).'],
+    [{ WORKERS: '2', DATABASE_URL: 'libsql://db.example.org', DATABASE_REPLICA_PATH: '/srv/r.db' }, 'WORKERS cannot be combined with DATABASE_REPLICA_PATH'],
+    [{ PAGE_CACHE_MB: 'lots' }, 'PAGE_CACHE_MB="lots" should be'],
+    [{ PAGE_CACHE_MB: '0' }, 'PAGE_CACHE_MB="0" should be'],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY="yes"'],
+  ])('refuse %j with one line saying what to do', (env, message) => {
+    expect(() => readServerSettings(env)).toThrow(SettingError);
+    expect(() => readServerSettings(env)).toThrow(message);
+  });
+});
