@@ -149,9 +149,16 @@ describe('registering', () => {
 
   it('refuses a taken username with 409, whatever its case', async () => {
     const username = await register(new Browser(server.origin));
-    const response = await new Browser(server.origin).post('/register', { username: username.toUpperCase(), password: PASSWORD });
+    const response = await new Browser(server.origin).post('/register', { username: username.toUpperCase(), password: 'someone else entirely 42' });
     expect(response.status).toBe(409);
     expect(await response.text()).toMatch(/That username is taken/);
+  });
+
+  it('signs in to the account just made when the same form is sent again with its password', async () => {
+    const username = await register(new Browser(server.origin));
+    const again = await new Browser(server.origin).post('/register', { username, password: PASSWORD });
+    expect(again.status).toBe(303);
+    expect(again.headers.getSetCookie().some((line) => line.startsWith('session='))).toBe(true);
   });
 
   it('refuses a form whose honeypot field was filled and creates no account', async () => {
