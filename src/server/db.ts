@@ -164,6 +164,7 @@ export async function openLibsqlDatabase(config: Extract<DatabaseConfig, { drive
         await client.sync().catch(() => undefined);
       },
       { client: primary, db: primaryDb },
+      config.replica.path,
     );
   } else {
     db = primaryDb;
