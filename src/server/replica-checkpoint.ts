@@ -41,16 +41,21 @@ function walHoldsFrames(path: string): boolean {
   }
 }
 
-/** Checkpoints the replica file in a child process; true when its log is now empty. */
-function checkpointReplica(path: string): Promise<boolean> {
+/** Checkpoints the replica file in a child process: 'done' when its log is now empty, 'busy' when in use. */
+function checkpointReplica(path: string): Promise<'done' | 'busy' | 'failed'> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, checkpointArgs(path), { stdio: ['ignore', 'ignore', 'pipe'] });
     let errors = '';
     child.stderr?.on('data', (chunk) => (errors += chunk));
-    child.once('error', () => resolve(false));
+    child.once('error', (error) => {
+      console.error(`Replica checkpoint of ${path} could not start: ${error.message}`);
+      resolve('failed');
+    });
     child.once('exit', (code) => {
-      if (code !== 0 && code !== EXIT_BUSY) console.error(`Replica checkpoint of ${path} failed (exit ${code}): ${errors.trim().split('\n')[0]}`);
-      resolve(code === 0);
+      if (code === 0) return resolve('done');
+      if (code === EXIT_BUSY) return resolve('busy');
+      console.error(`Replica checkpoint of ${path} failed (exit ${code}): ${errors.trim().split('\n').at(-1)}`);
+      resolve('failed');
     });
   });
 }
@@ -58,8 +63,6 @@ function checkpointReplica(path: string): Promise<boolean> {
 export interface ReplicaCheckpoints {
   /** After a deletion: checkpoint as soon as possible, again while the log is busy. */
   soon(): void;
-  /** Resolves once no checkpoint is running or waiting (tests). */
-  settled(): Promise<void>;
   /** Ends the periodic checks and, with the client closed, checkpoints one last time (shutdown). */
   close(): void;
 }
@@ -77,9 +80,9 @@ export function startReplicaCheckpoints(path: string, everyMs = REPLICA_CHECKPOI
       queued = true;
       return;
     }
-    running = checkpointReplica(path).then((emptied) => {
+    running = checkpointReplica(path).then((outcome) => {
       running = null;
-      if (!emptied && !closed && !retry) {
+      if (outcome === 'busy' && !closed && !retry) {
         retry = setTimeout(() => {
           retry = null;
           run();
@@ -99,11 +102,6 @@ export function startReplicaCheckpoints(path: string, everyMs = REPLICA_CHECKPOI
 
   return {
     soon: run,
-    async settled() {
-      while (running || retry) {
-        await (running ?? new Promise((r) => setTimeout(r, BUSY_RETRY_MS / 4)));
-      }
-    },
     close() {
       closed = true;
       clearInterval(periodic);
