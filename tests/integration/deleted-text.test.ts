@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, manageLinkIn, setUserRole, startServer, type TestServer } from '../helpers/server';
 import { startSqld, type TestSqld } from '../helpers/sqld';
 import { storyFormFields } from '../helpers/factories';
+import { PRIMARY_KEEPS_DELETED_TEXT } from '../../src/server/deleted-text';
 
 const PASSWORD = 'a long and unusual passphrase 42';
 let sqld: TestSqld;
@@ -146,8 +147,22 @@ describe('deleted text in libSQL mode (one sqld, two servers with replicas)', ()
     expect(await databaseFilesStillHolding(words, 60_000)).toEqual([]);
     expect(filesHolding(words).filter((file) => REPLICATION_LOG.test(file))).not.toEqual([]);
 
+    expect(a.output()).not.toContain(PRIMARY_KEEPS_DELETED_TEXT);
     await Promise.all([a.shutdown(), b.shutdown()]);
     await sqld.shutdown();
     expect(filesHolding(words).filter((file) => !REPLICATION_LOG.test(file))).toEqual([]);
   }, 180_000);
+});
+
+describe('a primary started without the secure-delete extension', () => {
+  it('makes the server say at start that deleted text stays in the primary’s files', async () => {
+    const plain = await startSqld();
+    try {
+      const server = await startServer({ DATABASE_URL: plain.url });
+      await server.stop();
+      expect(server.output()).toContain(PRIMARY_KEEPS_DELETED_TEXT);
+    } finally {
+      await plain.stop();
+    }
+  });
 });
