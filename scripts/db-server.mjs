@@ -3,10 +3,14 @@
 // production: there, run sqld from libSQL's own releases (or a hosted libSQL) under a process manager.
 // `npm run db:server -- --import data/rite-of-passage.db` first copies an existing database into a
 // new data folder (scripts/sqld-import.mjs), to move a site from the default mode to libSQL.
+// sqld runs with secure_delete on every connection and checkpoints its WAL every 60 s
+// (scripts/sqld-extensions.mjs), so deleted text leaves its database files (not its replication
+// log: see the README); SQLD_FORGET=off starts it without (no C compiler needed then).
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { sqldBinary } from './sqld-binary.mjs';
 import { importIntoSqld } from './sqld-import.mjs';
+import { forgettingSqldArgs } from './sqld-extensions.mjs';
 
 const dataDir = process.env.SQLD_DATA_DIR ?? 'data/sqld';
 const listen = process.env.SQLD_HTTP_LISTEN_ADDR ?? '127.0.0.1:8080';
@@ -30,7 +34,16 @@ if (args[0] === '--import') {
   process.exit(2);
 }
 
-const child = spawn(sqldBinary(), ['--db-path', `${dataDir}/data.sqld`, '--http-listen-addr', listen, '--no-welcome'], {
+let forgetting = [];
+if (process.env.SQLD_FORGET !== 'off') {
+  try {
+    forgetting = forgettingSqldArgs(`${dataDir}/extensions`);
+  } catch (error) {
+    console.error(`${error.message}\nOr start with SQLD_FORGET=off: deleted text then stays in sqld's files (see the README).`);
+    process.exit(1);
+  }
+}
+const child = spawn(sqldBinary(), ['--db-path', `${dataDir}/data.sqld`, '--http-listen-addr', listen, '--no-welcome', ...forgetting], {
   stdio: 'inherit',
 });
 console.log(`sqld on http://${listen} (data in ${dataDir}). Point the app at it: DATABASE_URL=http://${listen}`);

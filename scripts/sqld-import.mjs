@@ -1,8 +1,10 @@
 // Moves an existing SQLite database (the default mode's data/*.db) into a new sqld primary's data
 // folder. sqld 0.24, finding a database file without a replication log at its first start, logs
 // "replication log not found, recovering from database file" and builds the log from it, so
-// replicas receive every row. The copy is taken with SQLite's online backup, so the source may be
-// in use. Refuses when the folder already holds a database: sqld would ignore or clash with it.
+// replicas receive every row. The copy is taken with VACUUM INTO, which reads the source in one
+// transaction (so it may be in use) and writes only live rows: free pages, where deleted text can
+// linger, are not carried over. Refuses when the folder already holds a database: sqld would
+// ignore or clash with it.
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +18,7 @@ export async function importIntoSqld(sourcePath, sqldDbPath) {
   const source = new Database(sourcePath, { fileMustExist: true });
   try {
     source.pragma('busy_timeout = 5000');
-    await source.backup(target);
+    source.prepare('VACUUM INTO ?').run(target);
   } finally {
     source.close();
   }

@@ -18,6 +18,7 @@ import * as schema from '../../db/schema';
 import { ensureFailureTypes, seedDemoContent } from './seed';
 import { databaseSettings, migrationsDirSetting, seedDemoSetting, type DatabaseConfig } from './settings';
 import { getServerSecret } from './secret';
+import { PRIMARY_KEEPS_DELETED_TEXT, primaryZeroesDeletedRows } from './deleted-text';
 import { BUSY_TIMEOUT_MS, closeDatabase, registerLibsql, registerSqlite, sqliteWriterOf, type Db } from './transaction';
 
 export type { Db } from './transaction';
@@ -165,6 +166,7 @@ export async function openLibsqlDatabase(config: Extract<DatabaseConfig, { drive
         await client.sync().catch(() => undefined);
       },
       { client: primary, db: primaryDb },
+      config.replica.path,
     );
   } else {
     db = primaryDb;
@@ -220,6 +222,7 @@ async function openShared(): Promise<Db> {
     if (error instanceof DatabaseOpenError) processEvents.emit(DATABASE_FAILED, { path: error.path, reason: error.reason });
     throw error;
   }
+  if (config.driver === 'libsql' && !(await primaryZeroesDeletedRows(db))) console.warn(PRIMARY_KEEPS_DELETED_TEXT);
   const demoStoriesAdded = config.driver === 'libsql' ? (seededCount.get(config) ?? 0) : seedDemo ? await seedWhileOpening(db) : 0;
   const row = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM stories`);
   sharedDb = db;

@@ -57,7 +57,20 @@ export function httpStatusFor(code: ServiceErrorCode): number {
 export function isDatabaseBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) return true;
-  return isDatabaseUnreachable(error);
+  return isPrimaryBusy(error) || isDatabaseUnreachable(error);
+}
+
+/**
+ * libSQL mode: the primary answered a write through a replica with SQLite's busy (5) or locked (6),
+ * e.g. during sqld's periodic WAL checkpoint; the message is all there is (no code).
+ */
+function isPrimaryBusy(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const sqliteCode = /RemoteSqliteFailure\(\d+, (\d+),/.exec(current.message)?.[1];
+    // The primary result code is the low byte (extended codes such as SQLITE_BUSY_SNAPSHOT add to it).
+    if (sqliteCode !== undefined && [5, 6].includes(Number(sqliteCode) & 0xff)) return true;
+  }
+  return false;
 }
 
 /**

@@ -20,6 +20,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type * as schema from '../../db/schema';
 import { isDatabaseBusy } from './errors';
+import { startReplicaCheckpoints, type ReplicaCheckpoints } from './replica-checkpoint';
 
 /** A database (or a transaction in one) on either driver; every query result is awaited. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -47,6 +48,8 @@ type Connections =
       afterWrite: (() => Promise<void>) | undefined;
       /** With an embedded replica: the primary itself, for the few reads that must not lag. */
       primary: { client: Client; db: Db } | undefined;
+      /** With an embedded replica: checkpoints that drop deleted text from its write-ahead log. */
+      replicaCheckpoints: ReplicaCheckpoints | undefined;
     };
 
 interface OpenWrite {
@@ -78,10 +81,18 @@ export function registerSqlite(readerDb: Db, reader: Database.Database, writerDb
 
 /**
  * `afterWrite` runs after each committed write (an embedded replica syncs, so its writer reads it at
- * once); `primary` is the primary behind a replica, for reads that must not lag (see readPrimary).
+ * once); `primary` is the primary behind a replica, for reads that must not lag (see readPrimary);
+ * `replicaPath` the replica's file, checkpointed after deletions (see forgetDeletedText).
  */
-export function registerLibsql(db: Db, client: Client, afterWrite?: () => Promise<void>, primary?: { client: Client; db: Db }): void {
-  connectionsOf.set(db, { driver: 'libsql', client, db, afterWrite, primary });
+export function registerLibsql(
+  db: Db,
+  client: Client,
+  afterWrite?: () => Promise<void>,
+  primary?: { client: Client; db: Db },
+  replicaPath?: string,
+): void {
+  const replicaCheckpoints = replicaPath ? startReplicaCheckpoints(replicaPath) : undefined;
+  connectionsOf.set(db, { driver: 'libsql', client, db, afterWrite, primary, replicaCheckpoints });
 }
 
 /**
@@ -264,11 +275,15 @@ const pendingCheckpoints = new WeakSet<object>();
  * Deleted text must not live on in the write-ahead log: after a deletion the log is copied into
  * the database (where secure_delete has zeroed it) and truncated to nothing. Inside a transaction
  * this runs once it has committed; when another connection keeps the log busy, a little later.
- * (libSQL mode: sqld keeps its own log; see the README's privacy notes.)
+ * libSQL mode: the same for the embedded replica's file, in a child process (replica-checkpoint.ts);
+ * the primary's files are sqld's to clear (README, "Deleted text in libSQL mode").
  */
 export function forgetDeletedText(db: Db): void {
   const connections = connectionsFor(db);
-  if (connections.driver === 'libsql') return;
+  if (connections.driver === 'libsql') {
+    connections.replicaCheckpoints?.soon();
+    return;
+  }
   const sqlite = connections.writer;
   if (sqlite.inTransaction || sqlite.memory) {
     if (!sqlite.memory) setImmediate(() => forgetDeletedText(connections.writerDb));
@@ -303,6 +318,7 @@ export function closeDatabase(db: Db): void {
   if (connections.driver === 'libsql') {
     connections.client.close();
     connections.primary?.client.close();
+    connections.replicaCheckpoints?.close();
     return;
   }
   const { reader, writer } = connections;

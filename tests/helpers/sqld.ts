@@ -9,12 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqldBinary } from '../../scripts/sqld-binary.mjs';
 import { importIntoSqld } from '../../scripts/sqld-import.mjs';
+import { forgettingSqldArgs } from '../../scripts/sqld-extensions.mjs';
 
 export interface TestSqld {
   /** http://127.0.0.1:<port>, for DATABASE_URL or a replica's syncUrl. */
   url: string;
   dataDir: string;
   output: () => string;
+  /** Sends SIGTERM and waits for the exit; the data folder stays, to be inspected. */
+  shutdown: () => Promise<void>;
   stop: () => Promise<void>;
   /** Ends it at once, for a process 'exit' handler (which cannot wait). */
   killNow: () => void;
@@ -23,6 +26,11 @@ export interface TestSqld {
 export interface SqldOptions {
   /** An existing SQLite database to start the primary from, as `npm run db:server -- --import` does. */
   importFrom?: string;
+  /**
+   * Start it as `npm run db:server` does, set up to forget deleted text (secure_delete on every
+   * connection), with a WAL checkpoint every this many seconds (60 there).
+   */
+  checkpointEverySeconds?: number;
 }
 
 export async function startSqld(options: SqldOptions = {}): Promise<TestSqld> {
@@ -31,18 +39,23 @@ export async function startSqld(options: SqldOptions = {}): Promise<TestSqld> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let log = '';
+  const forgetting =
+    options.checkpointEverySeconds === undefined ? [] : forgettingSqldArgs(join(dataDir, 'extensions'), options.checkpointEverySeconds, {});
   const child: ChildProcess = spawn(
     sqldBinary(),
-    ['--db-path', join(dataDir, 'data.sqld'), '--http-listen-addr', `127.0.0.1:${port}`, '--no-welcome'],
+    ['--db-path', join(dataDir, 'data.sqld'), '--http-listen-addr', `127.0.0.1:${port}`, '--no-welcome', ...forgetting],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } },
   );
   child.stdout?.on('data', (chunk) => (log += chunk));
   child.stderr?.on('data', (chunk) => (log += chunk));
-  const stop = async () => {
+  const shutdown = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
+  };
+  const stop = async () => {
+    await shutdown();
     rmSync(dataDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 30_000;
@@ -62,5 +75,5 @@ export async function startSqld(options: SqldOptions = {}): Promise<TestSqld> {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   };
-  return { url, dataDir, output: () => log, stop, killNow };
+  return { url, dataDir, output: () => log, shutdown, stop, killNow };
 }
