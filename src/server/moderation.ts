@@ -4,6 +4,7 @@
  * the hidden text (which would republish it).
  */
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { slugify } from '../lib/slug';
 import { comments, moderationActions, reports, stories } from '../../db/schema';
 import { forgetDeletedText, inTransaction, write, type Db } from './transaction';
 import { ServiceError } from './errors';
@@ -191,8 +192,9 @@ export async function redactContent(
   await inTransaction(db, async (tx) => {
     if (input.targetType === 'story') {
       const title = cleanText(input.title ?? '').replace(/\s+/g, ' ');
-      const set: Partial<typeof stories.$inferInsert> = { bodyMarkdown: body, bodyHtml: html };
-      if (title.length >= LIMITS.titleMin && title.length <= LIMITS.titleMax) set.title = title;
+      // The resubmission key hashed the old text and the slug spells the old title: both go with them.
+      const set: Partial<typeof stories.$inferInsert> = { bodyMarkdown: body, bodyHtml: html, submissionHash: null };
+      if (title.length >= LIMITS.titleMin && title.length <= LIMITS.titleMax) Object.assign(set, { title, slug: slugify(title) });
       await tx.update(stories).set(set).where(eq(stories.id, input.targetId)).run();
     } else {
       // The form key hashed the old text: drop it with the text.
