@@ -13,7 +13,7 @@ let server: http.Server;
 let origin: string;
 let renders: number;
 let render: Render;
-let cache: { handle: (req: unknown, res: unknown, next: () => void) => void; close: () => void; stats: () => { entries: number; bytes: number } };
+let cache: { handle: (req: unknown, res: unknown, next: () => void) => void; close: () => void; stats: () => { entries: number; bytes: number; hits: number; stale: number; misses: number; versionQueries: number } };
 
 async function start(options: Record<string, unknown> = {}) {
   cache = createPageCache({ databasePath: testDb.path, clientDir: '/nonexistent', ...options });
