@@ -3,7 +3,7 @@
  * visit costs ~10 ms at 50,000 stories, so the figures are kept for a minute per database.
  */
 import type { Db } from './transaction';
-import { countVisibleStories } from './stories';
+import { countVisibleStories } from './feed';
 import { outcomeSummary, type OutcomeSummary } from './not-alone';
 
 export const SITE_STATS_MAX_AGE_MS = 60_000;
