@@ -88,3 +88,14 @@ describe('the feed and the site counts read one index', () => {
     }
   });
 });
+
+describe('the site counts', () => {
+  it.skipIf(onLibsql)('are counted once for requests that arrive together, not once per request', async () => {
+    await makeStory(t.db);
+    const later = Date.now() + 10 * 60_000;
+    const statements = await statementsDuring(t.reader, () => Promise.all(Array.from({ length: 10 }, () => getSiteStats(t.db, later))));
+    const counts = statements.filter((sql) => /count\(\*\)/i.test(sql));
+    expect(counts).toHaveLength(2);
+    expect((await getSiteStats(t.db, later)).storyCount).toBe(1);
+  });
+});
