@@ -103,7 +103,13 @@ export const stories = sqliteTable(
   },
   (t) => [
     uniqueIndex('stories_submission_idx').on(t.submissionHash),
-    index('stories_feed_idx').on(t.publishedAt, t.id),
+    // Covers the front page's cards and the site counts: those columns sit after the long bodies in
+    // the row, so reading them from the table walks each body's overflow pages (issue 10: counting
+    // 100,000 stories took 150 ms, from the index 6 ms).
+    index('stories_feed_idx').on(
+      t.publishedAt, t.id, t.state, t.contentNotes, t.slug, t.title, t.experience, t.outcome,
+      t.beenThereCount, t.commentCount, t.followedUpAt,
+    ),
     index('stories_outcome_feed_idx').on(t.outcome, t.publishedAt, t.id),
     index('stories_experience_feed_idx').on(t.experience, t.publishedAt, t.id),
     index('stories_been_there_idx').on(t.beenThereCount, t.id),

@@ -13,7 +13,7 @@ import { authenticate, changePassword, deleteAccount, registerUser, listOwnConte
 import { createAuthSession, setSessionCookie, clearSessionCookie, invalidateAuthSession } from '../server/auth/session';
 import { AUTHOR_COOKIE } from '../server/authors';
 import { ADOPT_FIELD, adoptBrowserAuthor, forgetAuthorKey } from '../server/visitor';
-import { deleteStory, rotateManageToken } from '../server/stories';
+import { deleteStory, rotateManageToken } from '../server/story-writes';
 import { addFollowUp } from '../server/follow-ups';
 import { safeReturnPath } from '../lib/labels';
 import { sha256Hex } from '../server/crypto';

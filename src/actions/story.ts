@@ -19,7 +19,7 @@ import {
   manageTokenForSubmission,
   PUBLICATION_DELAY_MAX_MS,
   type EarlierStory,
-} from '../server/stories';
+} from '../server/story-writes';
 import { authorBelongsToUser } from '../server/authors';
 import { addFollowUp } from '../server/follow-ups';
 import { readStoryForm, validateStoryForm, type StoryFormValues, type CreateStoryInput } from '../lib/story-input';

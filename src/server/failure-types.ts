@@ -1,7 +1,8 @@
 /** Failure types (tags): the taxonomy readers browse by. */
-import { asc, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { failureTypes } from '../../db/schema';
 import type { Db } from './transaction';
+import { preparedAll } from './statements';
 
 export interface FailureTypeSummary {
   id: number;
@@ -27,11 +28,8 @@ export async function listFailureTypes(db: Db, now = Date.now()): Promise<Failur
 
 /** Slugs and names only, for forms and filters. */
 export async function listFailureTypeChoices(db: Db): Promise<{ slug: string; name: string; description: string }[]> {
-  return await db
-    .select({ slug: failureTypes.slug, name: failureTypes.name, description: failureTypes.description })
-    .from(failureTypes)
-    .orderBy(asc(failureTypes.id))
-    .all();
+  // The home page's filter asks on every render: a kept statement.
+  return await preparedAll(db, 'SELECT slug, name, description FROM failure_types ORDER BY id');
 }
 
 export async function getFailureTypeBySlug(db: Db, slug: string) {

@@ -2,7 +2,7 @@
 import rss from '@astrojs/rss';
 import { sql } from 'drizzle-orm';
 import type { Db } from './transaction';
-import { listFeed } from './stories';
+import { listFeed } from './feed';
 import { listFailureTypeChoices } from './failure-types';
 import { markdownExcerpt } from './markdown';
 import { stories } from '../../db/schema';

@@ -8,7 +8,7 @@ import { slugify } from '../lib/slug';
 import { comments, moderationActions, reports, stories } from '../../db/schema';
 import { forgetDeletedText, inTransaction, write, type Db } from './transaction';
 import { ServiceError } from './errors';
-import { deleteStory } from './stories';
+import { deleteStory } from './story-writes';
 import { removeComment } from './comments';
 import { renderMarkdown, UnrenderableMarkdownError } from './markdown';
 import { LIMITS } from '../lib/limits';

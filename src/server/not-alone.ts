@@ -1,7 +1,7 @@
 /** The "you're not alone" evidence: similar stories and how stories like yours ended. */
 import { sql } from 'drizzle-orm';
 import { firstRow, type Db } from './transaction';
-import { hydrateCards, type StoryCard } from './stories';
+import { hydrateCards, type StoryCard } from './feed';
 import { KEPT_JOB_OUTCOMES, OUTCOME, type Outcome } from '../lib/facts';
 import { evidenceSentence, groupPhrase, type EvidenceCounts } from '../lib/evidence';
 import { EXPERIENCE, type Experience } from '../lib/facts';

@@ -10,6 +10,7 @@ import { hashAuthorKey } from './authors';
 import { looksLikeToken } from './crypto';
 import { markdownExcerpt } from './markdown';
 import { storyPath } from '../lib/slug';
+import { preparedAll } from './statements';
 
 /** How many replies the manage page and the feed show (newest first). */
 export const REPLIES_LIST_MAX = 100;
@@ -81,16 +82,20 @@ export interface UnseenReplies {
  * for visitors carrying an author key or a session, so plain readers pay nothing.
  */
 export async function unseenRepliesFor(db: Db, who: { authorKey?: string | null; userId?: string | null }): Promise<UnseenReplies | null> {
-  let authorFilter;
-  if (who.userId) authorFilter = sql`s.author_id IN (SELECT id FROM authors WHERE user_id = ${who.userId})`;
+  // Runs on every page a member or a writer reads (the header): kept statements, one per kind of visitor.
+  let authorFilter: string, param: string;
+  if (who.userId) [authorFilter, param] = ['s.author_id IN (SELECT id FROM authors WHERE user_id = ?)', who.userId];
   else if (who.authorKey && looksLikeToken(who.authorKey)) {
-    authorFilter = sql`s.author_id = (SELECT id FROM authors WHERE key_hash = ${hashAuthorKey(who.authorKey)})`;
+    [authorFilter, param] = ['s.author_id = (SELECT id FROM authors WHERE key_hash = ?)', hashAuthorKey(who.authorKey)];
   } else return null;
-  const rows = await db.all<{ id: number; slug: string; count: number }>(sql`
-    SELECT s.id, s.slug, count(c.id) AS count
-    FROM stories s JOIN comments c ON c.story_id = s.id AND c.id > s.replies_notified_id
-    WHERE ${authorFilter} AND c.state = 'visible' AND c.is_op = 0
-    GROUP BY s.id ORDER BY max(c.id) DESC`);
+  const rows = await preparedAll<{ id: number; slug: string; count: number }>(
+    db,
+    `SELECT s.id, s.slug, count(c.id) AS count
+     FROM stories s JOIN comments c ON c.story_id = s.id AND c.id > s.replies_notified_id
+     WHERE ${authorFilter} AND c.state = 'visible' AND c.is_op = 0
+     GROUP BY s.id ORDER BY max(c.id) DESC`,
+    param,
+  );
   if (rows.length === 0) return null;
   return { count: rows.reduce((sum, row) => sum + row.count, 0), stories: rows };
 }

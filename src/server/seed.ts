@@ -7,7 +7,7 @@ import { failureTypes, stories } from '../../db/schema';
 import { inTransaction, write, type Db } from './transaction';
 import { INITIAL_FAILURE_TYPES } from '../lib/taxonomy';
 import { DEMO_STORIES } from '../../db/seed/demo-stories';
-import { createStory } from './stories';
+import { createStory } from './story-writes';
 import { getOrCreateAuthor, newAuthorKey } from './authors';
 import { addComment } from './comments';
 import { toggleBeenThere, toggleHelpful } from './reactions';

@@ -4,8 +4,8 @@
  * as every write), so the answer is exact and costs a few row reads at any size; scanning the
  * stories themselves took hundreds of milliseconds at 100,000 stories.
  */
-import { sql } from 'drizzle-orm';
 import type { Db } from './transaction';
+import { preparedAll } from './statements';
 
 export interface StoryCountFilter {
   failureTypeId?: number;
@@ -19,19 +19,24 @@ export interface OutcomeRow {
 }
 
 export async function countStoriesByOutcome(db: Db, filter: StoryCountFilter = {}, now = Date.now()): Promise<OutcomeRow[]> {
-  const counted = await db.all<{ outcome: string; n: number }>(sql`
-    SELECT outcome, stories AS n FROM story_outcome_counts
-    WHERE failure_type_id = ${filter.failureTypeId ?? 0} AND experience = ${filter.experience ?? ''} AND stories > 0`);
+  const counted = await preparedAll<{ outcome: string; n: number }>(
+    db,
+    'SELECT outcome, stories AS n FROM story_outcome_counts WHERE failure_type_id = ? AND experience = ? AND stories > 0',
+    filter.failureTypeId ?? 0,
+    filter.experience ?? '',
+  );
   // The counts include stories whose publication time is still ahead (usually none): found
   // through the publication-time index and taken off.
-  const byType = filter.failureTypeId !== undefined
-    ? sql`AND EXISTS (SELECT 1 FROM story_failure_types WHERE story_id = s.id AND failure_type_id = ${filter.failureTypeId})`
-    : sql``;
-  const byExperience = filter.experience ? sql`AND s.experience = ${filter.experience}` : sql``;
-  const scheduled = await db.all<{ outcome: string | null; n: number }>(sql`
-    SELECT s.outcome AS outcome, count(*) AS n FROM stories s INDEXED BY stories_feed_idx
-    WHERE s.published_at > ${now} AND s.state = 'visible' ${byExperience} ${byType}
-    GROUP BY s.outcome`);
+  const type = filter.failureTypeId ?? null;
+  const experience = filter.experience || null;
+  const scheduled = await preparedAll<{ outcome: string | null; n: number }>(
+    db,
+    `SELECT s.outcome AS outcome, count(*) AS n FROM stories s INDEXED BY stories_feed_idx
+     WHERE s.published_at > ? AND s.state = 'visible' AND (? IS NULL OR s.experience = ?)
+       AND (? IS NULL OR EXISTS (SELECT 1 FROM story_failure_types WHERE story_id = s.id AND failure_type_id = ?))
+     GROUP BY s.outcome`,
+    now, experience, experience, type, type,
+  );
   const totals = new Map<string | null, number>();
   for (const row of counted) totals.set(row.outcome === '' ? null : row.outcome, row.n);
   for (const row of scheduled) totals.set(row.outcome, (totals.get(row.outcome) ?? 0) - row.n);

@@ -1,6 +1,6 @@
 /** The public JSON view of a story: exactly what its page shows, never an author or a key. */
 import type { Db } from './transaction';
-import { getStoryById } from './stories';
+import { getStoryById } from './feed';
 import { listThread } from './comments';
 import { isoDate, publicEditedAt } from '../lib/dates';
 import { listFollowUps } from './follow-ups';

@@ -13,7 +13,10 @@ import {
   adoptAuthor,
   listAuthorsOfUser,
   countAuthorWork,
+  hashAuthorKey,
 } from './authors';
+import { looksLikeToken } from './crypto';
+import { preparedAll } from './statements';
 import type { Actor } from './comments';
 
 const YEAR_SECONDS = 365 * 24 * 60 * 60;
@@ -37,9 +40,16 @@ export function cookieOptions(url: URL, maxAgeSeconds: number, path = '/') {
 
 /** The author id of the current visitor if they have written before, without creating one. */
 export async function currentAuthorId(db: Db, context: VisitorContext): Promise<number | null> {
+  // Every personal feed page asks this (for its "been there" marks): kept statements, ids only.
   const user = context.locals.user;
-  if (user) return (await findPrimaryAuthorOfUser(db, user.id))?.id ?? null;
-  return (await findAuthorByKey(db, context.cookies.get(AUTHOR_COOKIE)?.value))?.id ?? null;
+  if (user) {
+    const [primary] = await preparedAll<{ id: number }>(db, 'SELECT id FROM authors WHERE user_id = ? ORDER BY id LIMIT 1', user.id);
+    return primary?.id ?? null;
+  }
+  const key = context.cookies.get(AUTHOR_COOKIE)?.value;
+  if (!key || !looksLikeToken(key)) return null;
+  const [author] = await preparedAll<{ id: number }>(db, 'SELECT id FROM authors WHERE key_hash = ?', hashAuthorKey(key));
+  return author?.id ?? null;
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Valid inputs to start from; tests override only what they are about. */
 import type { CreateStoryInput } from '../../src/lib/story-input';
 import type { Db } from '../../src/server/db';
-import { createStory } from '../../src/server/stories';
+import { createStory } from '../../src/server/story-writes';
 import { getOrCreateAuthor, newAuthorKey } from '../../src/server/authors';
 
 let counter = 0;

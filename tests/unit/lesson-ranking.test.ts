@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDb, onLibsql, queryPlan, statementsDuring, type TestDb } from '../helpers/db';
 import { makeStory, newAuthor, storyInput } from '../helpers/factories';
 import { listLessonsForType, listTopLessonsByType } from '../../src/server/lessons';
-import { deleteStory, updateStory } from '../../src/server/stories';
+import { deleteStory, updateStory } from '../../src/server/story-writes';
 import { decide } from '../../src/server/moderation';
 import { toggleHelpful } from '../../src/server/reactions';
 import { getFailureTypeBySlug } from '../../src/server/failure-types';

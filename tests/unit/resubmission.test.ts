@@ -12,7 +12,7 @@ import {
   isManageTokenFor,
   manageTokenForSubmission,
   RESUBMISSION_WINDOW_MS,
-} from '../../src/server/stories';
+} from '../../src/server/story-writes';
 import { addComment, findCommentBySubmission, findRecentSameComment, removeComment } from '../../src/server/comments';
 import { isUniqueViolation } from '../../src/server/errors';
 import { isSameOriginRequest } from '../../src/server/http';

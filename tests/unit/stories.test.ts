@@ -5,13 +5,12 @@ import { makeStory, storyInput, newAuthor } from '../helpers/factories';
 import {
   createStory,
   deleteStory,
-  getStoryById,
   getStoryIdByManageToken,
-  listFeed,
   updateStory,
   disownStory,
   PUBLICATION_DELAY_MAX_MS,
-} from '../../src/server/stories';
+} from '../../src/server/story-writes';
+import { getStoryById, listFeed } from '../../src/server/feed';
 import { ServiceError } from '../../src/server/errors';
 import { decodeCursor } from '../../src/lib/cursor';
 import { isoDate, publicEditedAt, publicTime } from '../../src/lib/dates';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDb, onLibsql, queryPlan, statementsDuring, type TestDb } from '../helpers/db';
 import { makeStory, storyInput } from '../helpers/factories';
 import { countStories, countStoriesByOutcome, type StoryCountFilter } from '../../src/server/story-counts';
-import { deleteStory, updateStory } from '../../src/server/stories';
+import { deleteStory, updateStory } from '../../src/server/story-writes';
 import { decide } from '../../src/server/moderation';
 import { getSiteStats } from '../../src/server/site-stats';
 import { countOthersOfType } from '../../src/server/not-alone';

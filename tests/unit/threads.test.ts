@@ -3,7 +3,7 @@ import { createTestDb, type TestDb, onLibsql, statementsDuring } from '../helper
 import { makeStory, newAuthor } from '../helpers/factories';
 import { addComment, deleteOwnComment, listThread } from '../../src/server/comments';
 import { toggleBeenThere, toggleHelpful } from '../../src/server/reactions';
-import { getStoryById } from '../../src/server/stories';
+import { getStoryById } from '../../src/server/feed';
 import { pseudonymFor } from '../../src/server/authors';
 import { listSimilarStories, outcomeSummaryForStory } from '../../src/server/not-alone';
 import { ServiceError } from '../../src/server/errors';

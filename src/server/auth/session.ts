@@ -8,8 +8,9 @@ import { randomToken, sha256Hex, looksLikeToken } from '../crypto';
 import { getDb } from '../db';
 import { readPrimary, rowsChanged, write, writeUnlessBusy, type Db } from '../transaction';
 import { isDatabaseBusy } from '../errors';
-import { authSessions, users } from '../../../db/schema';
-import { eq, or, lte } from 'drizzle-orm';
+import { authSessions } from '../../../db/schema';
+import { or, lte } from 'drizzle-orm';
+import { preparedAll } from '../statements';
 
 /** However active, a session ends after this long; then the person logs in again. */
 export const SESSION_ABSOLUTE_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
@@ -63,12 +64,13 @@ async function validateAndRefresh(db: Db, token: string, now: number): Promise<V
  */
 export async function readSessionToken(db: Db, token: string, now = Date.now()): Promise<ValidatedSession | null> {
   if (!looksLikeToken(token)) return null;
-  const row = await db
-    .select({ id: authSessions.id, expiresAt: authSessions.expiresAt, createdAt: authSessions.createdAt, userId: users.id, username: users.username, role: users.role })
-    .from(authSessions)
-    .innerJoin(users, eq(users.id, authSessions.userId))
-    .where(eq(authSessions.id, sha256Hex(token)))
-    .get();
+  // Every request with a session cookie runs this: a kept statement, not a query built each time.
+  const [row] = await preparedAll<{ id: string; expiresAt: number; createdAt: number; userId: string; username: string; role: 'member' | 'moderator' }>(
+    db,
+    `SELECT s.id, s.expires_at AS expiresAt, s.created_at AS createdAt, u.id AS userId, u.username, u.role
+     FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
+    sha256Hex(token),
+  );
   if (!row || row.expiresAt * 1000 <= now || now - row.createdAt > SESSION_ABSOLUTE_LIFETIME_MS) return null;
   return {
     session: { id: row.id, expiresAt: new Date(row.expiresAt * 1000), fresh: false, createdAt: row.createdAt },

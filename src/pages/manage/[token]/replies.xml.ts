@@ -1,7 +1,8 @@
 /** GET /manage/{token}/replies.xml: the private feed of replies to one story (issue 12). */
 import type { APIRoute } from 'astro';
 import { getDb } from '../../../server/db';
-import { getStoryById, getStoryIdByManageToken } from '../../../server/stories';
+import { getStoryById } from '../../../server/feed';
+import { getStoryIdByManageToken } from '../../../server/story-writes';
 import { repliesFeedResponse } from '../../../server/replies';
 
 export const GET: APIRoute = async ({ params, url }) => {

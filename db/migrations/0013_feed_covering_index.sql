@@ -1,0 +1,2 @@
+DROP INDEX `stories_feed_idx`;--> statement-breakpoint
+CREATE INDEX `stories_feed_idx` ON `stories` (`published_at`,`id`,`state`,`content_notes`,`slug`,`title`,`experience`,`outcome`,`been_there_count`,`comment_count`,`followed_up_at`);
