@@ -75,6 +75,21 @@ export interface CreateStoryOptions {
  * Creates a story with its lessons and failure types in one transaction and returns the private
  * manage token. Only the token's hash is stored, so the token can be shown exactly once.
  */
+/** The columns a story's form sets, the same on publishing and on editing (the slug follows the title). */
+function storyColumns(input: CreateStoryInput, bodyHtml: string) {
+  return {
+    slug: slugify(input.title),
+    title: input.title,
+    bodyMarkdown: input.body,
+    bodyHtml,
+    experience: input.experience ?? null,
+    impact: input.impact ?? null,
+    detection: input.detection ?? null,
+    outcome: input.outcome ?? null,
+    contentNotes: contentNotesToMask(input.contentNotes),
+  };
+}
+
 export async function createStory(
   db: Db,
   input: CreateStoryInput,
@@ -95,15 +110,7 @@ export async function createStory(
       .insert(stories)
       .values({
         id: await unusedRandomId(tx, stories),
-        slug,
-        title: input.title,
-        bodyMarkdown: input.body,
-        bodyHtml,
-        experience: input.experience ?? null,
-        impact: input.impact ?? null,
-        detection: input.detection ?? null,
-        outcome: input.outcome ?? null,
-        contentNotes: contentNotesToMask(input.contentNotes),
+        ...storyColumns(input, bodyHtml),
         authorId: options.authorId,
         manageTokenHash: sha256Hex(manageToken),
         submissionHash: submission ? storySubmissionHash(submission) : null,
@@ -196,15 +203,7 @@ export async function updateStory(db: Db, id: number, input: CreateStoryInput, n
   await inTransaction(db, async (tx) => {
     await tx.update(stories)
       .set({
-        slug: slugify(input.title),
-        title: input.title,
-        bodyMarkdown: input.body,
-        bodyHtml,
-        experience: input.experience ?? null,
-        impact: input.impact ?? null,
-        detection: input.detection ?? null,
-        outcome: input.outcome ?? null,
-        contentNotes: contentNotesToMask(input.contentNotes),
+        ...storyColumns(input, bodyHtml),
         editedAt: now,
       })
       .where(eq(stories.id, id))
