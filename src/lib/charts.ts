@@ -32,8 +32,10 @@ export interface BarLayout {
 const VALUE_WIDTH = 96;
 const LABEL_GAP = 8;
 // SVG text neither wraps nor can be measured on the server, so estimate an average glyph width
-// at 14px and shorten labels that would run off the left edge (the full label stays in a tooltip).
-const AVG_CHAR_WIDTH = 7.5;
+// at 14px (a little above common sans-serif fonts: at 7.5 "Nothing bad happened" lost its first
+// letter on phones) and shorten labels that would run off the left edge (the full label stays in
+// a tooltip).
+const AVG_CHAR_WIDTH = 8.5;
 // A non-zero count should stay visible next to a very large one.
 const MIN_BAR_WIDTH = 2;
 

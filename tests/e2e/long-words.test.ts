@@ -102,4 +102,15 @@ describe.skipIf(!hasChromium)('long words on a phone', () => {
     const search = await page.locator('header').getByRole('button', { name: 'Search' }).boundingBox();
     expect(search!.height).toBeLessThan(50);
   });
+
+  it('draws every chart label whole inside its chart on a phone', { timeout: 60_000 }, async () => {
+    await page.goto('/tags');
+    const clipped = await page.evaluate(() =>
+      [...document.querySelectorAll('svg')].filter((svg) => svg.getBoundingClientRect().width > 0).flatMap((svg) => {
+        const left = svg.getBoundingClientRect().left;
+        return [...svg.querySelectorAll('text')].filter((text) => text.getBoundingClientRect().left < left - 0.5).map((text) => text.textContent);
+      }),
+    );
+    expect(clipped).toEqual([]);
+  });
 });
