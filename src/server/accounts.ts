@@ -6,7 +6,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { authors, comments, lessonVotes, lessons, stories, storyReactions, users, type User } from '../../db/schema';
 import { forgetDeletedText, inTransaction, rowsChanged, write, type Db } from './transaction';
 import { forgetReportsOnStories } from './deleted-text';
-import { ServiceError } from './errors';
+import { ServiceError, isUniqueViolation } from './errors';
 import { hashPassword, verifyPassword, verifyAgainstDummy } from './auth/password';
 import { invalidateUserSessions } from './auth/session';
 import { checkPasswordStrength } from '../lib/password-policy';
@@ -58,7 +58,7 @@ export async function registerUser(db: Db, rawUsername: string, password: string
     ))!;
   } catch (error) {
     // Two registrations racing for one name: the unique index decides.
-    if (String((error as Error).message).includes('UNIQUE')) {
+    if (isUniqueViolation(error)) {
       const winner = await getUserByUsername(db, checked.username);
       if (winner && (await isSameRegistration(winner, password, now))) return winner;
       throw new ServiceError('conflict', 'That username is taken. Try another.', 'username');
