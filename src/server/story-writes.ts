@@ -71,10 +71,6 @@ export interface CreateStoryOptions {
   random?: () => number;
 }
 
-/**
- * Creates a story with its lessons and failure types in one transaction and returns the private
- * manage token. Only the token's hash is stored, so the token can be shown exactly once.
- */
 /** The columns a story's form sets, the same on publishing and on editing (the slug follows the title). */
 function storyColumns(input: CreateStoryInput, bodyHtml: string) {
   return {
@@ -90,6 +86,10 @@ function storyColumns(input: CreateStoryInput, bodyHtml: string) {
   };
 }
 
+/**
+ * Creates a story with its lessons and failure types in one transaction and returns the private
+ * manage token. Only the token's hash is stored, so the token can be shown exactly once.
+ */
 export async function createStory(
   db: Db,
   input: CreateStoryInput,
