@@ -2,9 +2,8 @@
 import { sql } from 'drizzle-orm';
 import { firstRow, type Db } from './transaction';
 import { hydrateCards, type StoryCard } from './feed';
-import { KEPT_JOB_OUTCOMES, OUTCOME, type Outcome } from '../lib/facts';
+import { EXPERIENCE, KEPT_JOB_OUTCOMES, OUTCOME, type Experience, type Outcome } from '../lib/facts';
 import { evidenceSentence, groupPhrase, type EvidenceCounts } from '../lib/evidence';
-import { EXPERIENCE, type Experience } from '../lib/facts';
 import { getFailureTypeBySlug } from './failure-types';
 import { countStories, countStoriesByOutcome, type OutcomeRow } from './story-counts';
 
@@ -81,7 +80,12 @@ function summarise(rows: { outcome: string; n: number }[]): OutcomeSummary {
 
 /** How visible stories ended, site-wide. */
 export async function outcomeSummary(db: Db, now = Date.now()): Promise<OutcomeSummary> {
-  return summarise(told(await countStoriesByOutcome(db, {}, now)));
+  return outcomeSummaryOf(await countStoriesByOutcome(db, {}, now));
+}
+
+/** The summary of rows already read from countStoriesByOutcome (null outcomes left out). */
+export function outcomeSummaryOf(rows: OutcomeRow[]): OutcomeSummary {
+  return summarise(told(rows));
 }
 
 const told = (rows: OutcomeRow[]) => rows.filter((row): row is { outcome: string; n: number } => row.outcome !== null);
@@ -111,7 +115,7 @@ export interface EvidenceFilter {
  */
 export async function evidenceFor(db: Db, filter: EvidenceFilter, now = Date.now()): Promise<EvidenceCounts> {
   const rows = await countStoriesByOutcome(db, filter, now);
-  const summary = summarise(told(rows));
+  const summary = outcomeSummaryOf(rows);
   return { stories: rows.reduce((sum, row) => sum + row.n, 0), told: summary.told, keptJob: summary.keptJob };
 }
 

@@ -3,14 +3,16 @@
  * database keeps (story-counts.ts): exact on every visit, in any process, at any size.
  */
 import type { Db } from './transaction';
-import { countStories } from './story-counts';
-import { outcomeSummary, type OutcomeSummary } from './not-alone';
+import { countStoriesByOutcome } from './story-counts';
+import { outcomeSummaryOf, type OutcomeSummary } from './not-alone';
 
 export interface SiteStats {
   storyCount: number;
   outcomes: OutcomeSummary;
 }
 
+/** The total and the outcomes from one read of the kept counts (`/` asks on every visit). */
 export async function getSiteStats(db: Db, now = Date.now()): Promise<SiteStats> {
-  return { storyCount: await countStories(db, {}, now), outcomes: await outcomeSummary(db, now) };
+  const rows = await countStoriesByOutcome(db, {}, now);
+  return { storyCount: rows.reduce((sum, row) => sum + row.n, 0), outcomes: outcomeSummaryOf(rows) };
 }
