@@ -7,40 +7,6 @@ import { evidenceSentence, groupPhrase, type EvidenceCounts } from '../lib/evide
 import { getFailureTypeBySlug } from './failure-types';
 import { countStories, countStoriesByOutcome, type OutcomeRow } from './story-counts';
 
-/** How many recent stories of each shared type are considered; keeps the cost flat at any size. */
-const SIMILAR_CANDIDATES_PER_TYPE = 60;
-
-/**
- * Up to `limit` stories sharing the most failure types with this one, most recent first among
- * equals. Candidates are the most recent stories of each of its types (an index seek per type),
- * so an old story sharing every type may lose to a recent one sharing most: fine for "similar".
- */
-export async function listSimilarStories(db: Db, storyId: number, limit = 3, now = Date.now()): Promise<StoryCard[]> {
-  const mine = await db.all<{ typeId: number }>(sql`SELECT failure_type_id AS typeId FROM story_failure_types WHERE story_id = ${storyId}`);
-  if (mine.length === 0) return [];
-  const typeIds = mine.map((row) => row.typeId);
-  const candidates = new Set<number>();
-  for (const typeId of typeIds) {
-    const rows = await db.all<{ id: number }>(sql`
-      SELECT sft.story_id AS id FROM story_failure_types sft JOIN stories s ON s.id = sft.story_id
-      WHERE sft.failure_type_id = ${typeId} AND sft.published_at <= ${now} AND sft.story_id <> ${storyId} AND s.state = 'visible'
-      ORDER BY sft.published_at DESC, sft.story_id DESC LIMIT ${SIMILAR_CANDIDATES_PER_TYPE}`);
-    for (const row of rows) candidates.add(row.id);
-  }
-  if (candidates.size === 0) return [];
-  const ids = [...candidates];
-  const rows = await db.all<{ id: number; slug: string; title: string; experience: string | null; outcome: string | null; contentNotes: number; beenThereCount: number; commentCount: number; publishedAt: number }>(sql`
-    SELECT s.id, s.slug, s.title, s.experience, s.outcome, s.content_notes AS contentNotes,
-      s.been_there_count AS beenThereCount, s.comment_count AS commentCount, s.published_at AS publishedAt
-    FROM stories s JOIN story_failure_types sft ON sft.story_id = s.id
-    WHERE s.id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
-      AND sft.failure_type_id IN (${sql.join(typeIds.map((id) => sql`${id}`), sql`, `)})
-    GROUP BY s.id
-    ORDER BY count(*) DESC, s.published_at DESC, s.id DESC
-    LIMIT ${limit}`);
-  return await hydrateCards(db, rows);
-}
-
 /** How many other visible stories share a failure type with this story, by its first type. */
 export async function countOthersOfType(db: Db, storyId: number, failureTypeSlug: string, now = Date.now()): Promise<number> {
   const type = await getFailureTypeBySlug(db, failureTypeSlug);

@@ -5,7 +5,9 @@ import { addComment, deleteOwnComment, listThread } from '../../src/server/comme
 import { toggleBeenThere, toggleHelpful } from '../../src/server/reactions';
 import { getStoryById } from '../../src/server/feed';
 import { pseudonymFor } from '../../src/server/authors';
-import { listSimilarStories, outcomeSummaryForStory } from '../../src/server/not-alone';
+import { listStoriesOfType, outcomeSummaryForStory } from '../../src/server/not-alone';
+import { decide } from '../../src/server/moderation';
+import { getFailureTypeBySlug } from '../../src/server/failure-types';
 import { ServiceError } from '../../src/server/errors';
 import { storyJson } from '../../src/server/story-json';
 import { closeDatabase, sqliteWriterOf } from '../../src/server/transaction';
@@ -175,12 +177,15 @@ describe('"been there" and "helpful"', () => {
 });
 
 describe('not alone', () => {
-  it('suggests stories sharing the most failure types first', async () => {
-    const base = await makeStory(t.db, { tags: ['cache', 'database'] });
-    const both = await makeStory(t.db, { tags: ['database', 'cache'] });
-    const one = await makeStory(t.db, { tags: ['cache'] });
-    await makeStory(t.db, { tags: ['dns'] });
-    expect((await listSimilarStories(t.db, base.id)).map((s) => s.id)).toEqual([both.id, one.id]);
+  it('lists the newest other visible stories of one failure type ("N more stories about X")', async () => {
+    const dns = (await getFailureTypeBySlug(t.db, 'dns'))!.id;
+    const base = await makeStory(t.db, { tags: ['dns'] });
+    const older = await makeStory(t.db, { tags: ['cache', 'dns'] }, { now: Date.now() - 5 * 60_000 });
+    const newer = await makeStory(t.db, { tags: ['dns'] });
+    const hidden = await makeStory(t.db, { tags: ['dns'] });
+    await decide(t.db, { targetType: 'story', targetId: hidden.id, decision: 'hide' });
+    await makeStory(t.db, { tags: ['cache'] });
+    expect((await listStoriesOfType(t.db, dns, base.id)).map((s) => s.id)).toEqual([newer.id, older.id]);
   });
 
   it('summarises how stories of the same type ended', async () => {
