@@ -1,6 +1,7 @@
 /**
  * Stories, the read side: the feed and its cards (with tags and top lesson hydrated in one query
- * each), one story as its page shows it, and counts. Writing stories lives in story-writes.ts.
+ * each), and one story as its page shows it. Writing stories lives in story-writes.ts, counting
+ * them in story-counts.ts.
  */
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
