@@ -1,10 +1,14 @@
 /** The page cache module by itself: what it refuses to store, how it bounds memory, which keys a write purges. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { createSqliteTestDb, type TestDb } from '../helpers/db';
 import { makeStory } from '../helpers/factories';
 import { createPageCache, cookieVariant, chooseEncoding, pageKeys } from '../../scripts/page-cache.mjs';
+
+const require = createRequire(import.meta.url);
 
 type Render = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -70,6 +74,27 @@ describe('the page cache', () => {
       await next.text();
     }
     expect(renders).toBe(4);
+  });
+
+  it('sees at once a write made by another process, and one made after a checkpoint emptied the write-ahead log', async () => {
+    const story = await makeStory(testDb.db, { title: 'Written elsewhere later' });
+    await start();
+    await (await fetch(`${origin}/`)).text();
+    expect((await fetch(`${origin}/`)).headers.get('x-cache')).toBe('HIT');
+
+    // Another process (a second worker, npm run user:role): its commit reaches this one only through the file.
+    const program = `const db = new (require(process.argv[1]))(process.argv[2]); db.prepare('UPDATE stories SET title = ? WHERE id = ?').run('Renamed by another process', Number(process.argv[3])); db.close();`;
+    const child = spawnSync(process.execPath, ['-e', program, require.resolve('better-sqlite3'), testDb.path, String(story.id)], { encoding: 'utf8' });
+    expect(child.status, child.stderr).toBe(0);
+    expect((await fetch(`${origin}/`)).headers.get('x-cache')).toBe('MISS');
+
+    // A checkpoint that truncates the log, then a write that starts the log over from its first frame.
+    expect((await fetch(`${origin}/`)).headers.get('x-cache')).toBe('HIT');
+    expect(testDb.sqlite.pragma('wal_checkpoint(TRUNCATE)', { simple: true })).toBe(0);
+    expect((await fetch(`${origin}/`)).headers.get('x-cache')).toBe('HIT');
+    await makeStory(testDb.db, { title: 'Written after the checkpoint' });
+    expect((await fetch(`${origin}/`)).headers.get('x-cache')).toBe('MISS');
+    expect(renders).toBe(3);
   });
 
   it('never stores a response that sets a cookie, and never replays a cookie', async () => {
