@@ -434,10 +434,11 @@ export function createPageCache({
     counts.misses++;
     const ownFlight = { version, waiters: [] };
     if (enabled && method === 'GET') inFlight.set(key, ownFlight);
+    // Its waiters are this render's alone, even when a write since then put a newer render under
+    // the same key (they asked before that write); handed over once, to whichever comes first.
     const land = () => {
-      if (inFlight.get(key) !== ownFlight) return [];
-      inFlight.delete(key);
-      return ownFlight.waiters;
+      if (inFlight.get(key) === ownFlight) inFlight.delete(key);
+      return ownFlight.waiters.splice(0);
     };
     // A render that never finishes (an error mid-page): the waiters render for themselves.
     res.once('close', () => {

@@ -226,6 +226,34 @@ describe('readers arriving while a page renders', () => {
     expect(renders).toBe(1);
   });
 
+  it('are answered even when a write started a newer render of the same page while they waited', async () => {
+    const releases: (() => void)[] = [];
+    render = (_req, res) => {
+      const page = `<p>render ${renders}</p>`;
+      releases.push(() => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(page);
+      });
+    };
+    await start();
+    const waitForRenders = async (count: number) => {
+      for (let i = 0; i < 200 && releases.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    const read = () => fetch(`${origin}/busy`, { signal: AbortSignal.timeout(3000) }).then((r) => r.text());
+    const first = read();
+    await waitForRenders(1);
+    const waiting = read();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await makeStory(testDb.db, { title: 'A write while readers wait' });
+    const afterWrite = read();
+    await waitForRenders(2);
+    releases.splice(0).forEach((release) => release());
+    expect(await first).toBe('<p>render 1</p>');
+    expect(await waiting).toBe('<p>render 1</p>');
+    expect(await afterWrite).toBe('<p>render 2</p>');
+    expect(renders).toBe(2);
+  });
+
   it('render for themselves when the page they waited for cannot be stored', async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
