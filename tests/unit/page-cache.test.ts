@@ -2,6 +2,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { createSqliteTestDb, type TestDb } from '../helpers/db';
@@ -95,6 +98,23 @@ describe('the page cache', () => {
     await makeStory(testDb.db, { title: 'Written after the checkpoint' });
     expect((await fetch(`${origin}/`)).headers.get('x-cache')).toBe('MISS');
     expect(renders).toBe(3);
+  });
+
+  it('watches the -shm file beside the real database when its path is a symbolic link', async () => {
+    const linkDir = mkdtempSync(join(tmpdir(), 'rop-cache-link-'));
+    try {
+      const link = join(linkDir, 'site.db');
+      symlinkSync(testDb.path, link);
+      // A leftover -shm beside the link (say, from before the file moved) that no commit ever changes.
+      copyFileSync(`${testDb.path}-shm`, `${link}-shm`);
+      await start({ databasePath: link });
+      await (await fetch(`${origin}/`)).text();
+      expect((await fetch(`${origin}/`)).headers.get('x-cache')).toBe('HIT');
+      await makeStory(testDb.db, { title: 'A write through the real path' });
+      expect((await fetch(`${origin}/`)).headers.get('x-cache')).toBe('MISS');
+    } finally {
+      rmSync(linkDir, { recursive: true, force: true });
+    }
   });
 
   it('never stores a response that sets a cookie, and never replays a cookie', async () => {
