@@ -13,7 +13,7 @@
 // CACHE_PURGE_URLS is set, sends PURGE requests there without making the writer wait.
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, realpathSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
@@ -145,7 +145,8 @@ class VersionReader {
         .pluck();
       if (this.walHeaderCheck && db.pragma('journal_mode', { simple: true }) === 'wal') {
         try {
-          this.shm = openSync(`${this.databasePath}-shm`, 'r');
+          // Beside the file SQLite opened: it follows symbolic links, so a -shm beside a link is a stranger's.
+          this.shm = openSync(`${realpathSync(this.databasePath)}-shm`, 'r');
         } catch {
           this.shm = null;
         }
@@ -434,10 +435,11 @@ export function createPageCache({
     counts.misses++;
     const ownFlight = { version, waiters: [] };
     if (enabled && method === 'GET') inFlight.set(key, ownFlight);
+    // Its waiters are this render's alone, even when a write since then put a newer render under
+    // the same key (they asked before that write); handed over once, to whichever comes first.
     const land = () => {
-      if (inFlight.get(key) !== ownFlight) return [];
-      inFlight.delete(key);
-      return ownFlight.waiters;
+      if (inFlight.get(key) === ownFlight) inFlight.delete(key);
+      return ownFlight.waiters.splice(0);
     };
     // A render that never finishes (an error mid-page): the waiters render for themselves.
     res.once('close', () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { startServer, Browser, testDriver, type TestServer, readDb as readServerDb } from '../helpers/server';
+import { startServer, Browser, testDriver, type TestServer, readDb as readServerDb, writeDb as writeServerDb } from '../helpers/server';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -24,14 +24,7 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 
 const readDb = <T>(fn: (db: Database.Database) => T): T => readServerDb(server, fn);
 
-function writeDb<T>(fn: (db: Database.Database) => T): T {
-  const db = new Database(server.databasePath);
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+const writeDb = <T>(fn: (db: Database.Database) => T): T => writeServerDb(server, fn);
 
 async function register(browser: Browser, username = uniqueName(), password = PASSWORD, options: { linkBrowserPosts?: boolean } = {}) {
   const fields: Record<string, string> = options.linkBrowserPosts ? { username, password, adoptBrowserPosts: 'yes' } : { username, password };

@@ -6,27 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Browser, type TestServer } from '../helpers/server';
+import { startServer, Browser, freePort, type TestServer } from '../helpers/server';
 
 const VARNISHD = '/usr/sbin/varnishd';
 const XKEY = '/usr/lib/x86_64-linux-gnu/varnish/vmods/libvmod_xkey.so';
 const hasVarnish = existsSync(VARNISHD) && existsSync(XKEY);
 if (!hasVarnish) {
   console.warn(`Skipping the Varnish tests: ${VARNISHD} or the xkey module is missing (apt-get install varnish varnish-modules).`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 describe.skipIf(!hasVarnish)('the site behind Varnish', () => {

@@ -1,10 +1,17 @@
 /** The page cache module by itself: what it refuses to store, how it bounds memory, which keys a write purges. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { createSqliteTestDb, type TestDb } from '../helpers/db';
 import { makeStory } from '../helpers/factories';
 import { createPageCache, cookieVariant, chooseEncoding, pageKeys } from '../../scripts/page-cache.mjs';
+
+const require = createRequire(import.meta.url);
 
 type Render = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -70,6 +77,44 @@ describe('the page cache', () => {
       await next.text();
     }
     expect(renders).toBe(4);
+  });
+
+  it('sees at once a write made by another process, and one made after a checkpoint emptied the write-ahead log', async () => {
+    const story = await makeStory(testDb.db, { title: 'Written elsewhere later' });
+    await start();
+    await (await fetch(`${origin}/`)).text();
+    expect((await fetch(`${origin}/`)).headers.get('x-cache')).toBe('HIT');
+
+    // Another process (a second worker, npm run user:role): its commit reaches this one only through the file.
+    const program = `const db = new (require(process.argv[1]))(process.argv[2]); db.prepare('UPDATE stories SET title = ? WHERE id = ?').run('Renamed by another process', Number(process.argv[3])); db.close();`;
+    const child = spawnSync(process.execPath, ['-e', program, require.resolve('better-sqlite3'), testDb.path, String(story.id)], { encoding: 'utf8' });
+    expect(child.status, child.stderr).toBe(0);
+    expect((await fetch(`${origin}/`)).headers.get('x-cache')).toBe('MISS');
+
+    // A checkpoint that truncates the log, then a write that starts the log over from its first frame.
+    expect((await fetch(`${origin}/`)).headers.get('x-cache')).toBe('HIT');
+    expect(testDb.sqlite.pragma('wal_checkpoint(TRUNCATE)', { simple: true })).toBe(0);
+    expect((await fetch(`${origin}/`)).headers.get('x-cache')).toBe('HIT');
+    await makeStory(testDb.db, { title: 'Written after the checkpoint' });
+    expect((await fetch(`${origin}/`)).headers.get('x-cache')).toBe('MISS');
+    expect(renders).toBe(3);
+  });
+
+  it('watches the -shm file beside the real database when its path is a symbolic link', async () => {
+    const linkDir = mkdtempSync(join(tmpdir(), 'rop-cache-link-'));
+    try {
+      const link = join(linkDir, 'site.db');
+      symlinkSync(testDb.path, link);
+      // A leftover -shm beside the link (say, from before the file moved) that no commit ever changes.
+      copyFileSync(`${testDb.path}-shm`, `${link}-shm`);
+      await start({ databasePath: link });
+      await (await fetch(`${origin}/`)).text();
+      expect((await fetch(`${origin}/`)).headers.get('x-cache')).toBe('HIT');
+      await makeStory(testDb.db, { title: 'A write through the real path' });
+      expect((await fetch(`${origin}/`)).headers.get('x-cache')).toBe('MISS');
+    } finally {
+      rmSync(linkDir, { recursive: true, force: true });
+    }
   });
 
   it('never stores a response that sets a cookie, and never replays a cookie', async () => {
@@ -199,6 +244,34 @@ describe('readers arriving while a page renders', () => {
     const pages = await Promise.all(readers);
     expect(new Set(pages)).toEqual(new Set(['<p>render 1</p>']));
     expect(renders).toBe(1);
+  });
+
+  it('are answered even when a write started a newer render of the same page while they waited', async () => {
+    const releases: (() => void)[] = [];
+    render = (_req, res) => {
+      const page = `<p>render ${renders}</p>`;
+      releases.push(() => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(page);
+      });
+    };
+    await start();
+    const waitForRenders = async (count: number) => {
+      for (let i = 0; i < 200 && releases.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    const read = () => fetch(`${origin}/busy`, { signal: AbortSignal.timeout(3000) }).then((r) => r.text());
+    const first = read();
+    await waitForRenders(1);
+    const waiting = read();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await makeStory(testDb.db, { title: 'A write while readers wait' });
+    const afterWrite = read();
+    await waitForRenders(2);
+    releases.splice(0).forEach((release) => release());
+    expect(await first).toBe('<p>render 1</p>');
+    expect(await waiting).toBe('<p>render 1</p>');
+    expect(await afterWrite).toBe('<p>render 2</p>');
+    expect(renders).toBe(2);
   });
 
   it('render for themselves when the page they waited for cannot be stored', async () => {

@@ -1,6 +1,7 @@
 /** The server script's environment, read and checked in one place (scripts/lib/server-settings.mjs). */
 import { describe, expect, it } from 'vitest';
 import { readServerSettings, SettingError } from '../../scripts/lib/server-settings.mjs';
+import { readDatabaseConfig } from '../../src/server/settings';
 
 describe('the server settings', () => {
   it('fall back to localhost:4321, one worker and a 64 MB page cache on the default database', () => {
@@ -40,6 +41,21 @@ describe('the server settings', () => {
       walHeaderCheck: false,
     });
     expect(readServerSettings({ DATABASE_URL: 'file:///srv/site.db' }).localDatabasePath).toBe('/srv/site.db');
+  });
+
+  // server-settings.mjs works out the file on its own (plain Node cannot import the TypeScript
+  // module): if the two ever disagree, the page cache watches a file the app does not write.
+  it.each([
+    {},
+    { DATABASE_PATH: '/srv/site.db' },
+    { DATABASE_URL: 'file:data/other.db' },
+    { DATABASE_URL: 'file:///srv/site%20two.db' },
+    { DATABASE_URL: 'file:', DATABASE_PATH: '/srv/site.db' },
+    { DATABASE_URL: 'libsql://db.example.org', DATABASE_REPLICA_PATH: '/srv/replica.db' },
+  ])('name the same database file as the app does for %j', (env) => {
+    const app = readDatabaseConfig(env);
+    const expected = app.driver === 'better-sqlite3' ? app.path : app.replica?.path;
+    expect(readServerSettings(env).pageCache.databasePath).toBe(expected);
   });
 
   it.each([
