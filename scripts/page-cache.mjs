@@ -12,8 +12,9 @@
 // (our Varnish configuration purges them before the answer reaches the writer) and, when
 // CACHE_PURGE_URLS is set, sends PURGE requests there without making the writer wait.
 import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, realpathSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
@@ -120,10 +121,21 @@ const WAL_INDEX_HEADER_BYTES = 48;
  * and the version read then is still current. One pread of the header replaces the query; any
  * change (a commit, a checkpoint, a torn read) sends us to SQL again.
  */
+/**
+ * The SQLite library that opens a libSQL embedded replica: the very copy @libsql/client uses for it.
+ * Two SQLite libraries in one process must not open one file: POSIX locks belong to the process, so
+ * one library's unlock (or close) silently drops the other's locks on the same file.
+ */
+function libsqlDatabase() {
+  const fromClient = createRequire(createRequire(import.meta.url).resolve('@libsql/client'));
+  return fromClient('libsql');
+}
+
 class VersionReader {
-  constructor(databasePath, { walHeaderCheck = true } = {}) {
+  constructor(databasePath, { walHeaderCheck = true, libsqlReplica = false } = {}) {
     this.databasePath = databasePath;
-    this.walHeaderCheck = walHeaderCheck;
+    this.walHeaderCheck = walHeaderCheck && !libsqlReplica;
+    this.libsqlReplica = libsqlReplica;
     this.db = null;
     this.retryAt = 0;
     /** The -shm file, when the database is in WAL mode. */
@@ -137,12 +149,13 @@ class VersionReader {
     if (this.db) return true;
     if (Date.now() < this.retryAt) return false;
     try {
-      const db = new Database(this.databasePath, { readonly: true, fileMustExist: true });
-      this.version = db.prepare('SELECT version FROM site_version WHERE id = 1').pluck();
-      this.nextPublication = db.prepare('SELECT min(published_at) FROM stories WHERE published_at > ?').pluck();
+      const db = this.libsqlReplica ? this.openReplica() : new Database(this.databasePath, { readonly: true, fileMustExist: true });
+      // Rows as arrays (.raw()): both libraries have it, while libSQL's ignores .pluck() in get().
+      this.version = db.prepare('SELECT version FROM site_version WHERE id = 1').raw();
+      this.nextPublication = db.prepare('SELECT min(published_at) FROM stories WHERE published_at > ?').raw();
       this.tagsOf = db
         .prepare('SELECT f.slug FROM story_failure_types s JOIN failure_types f ON f.id = s.failure_type_id WHERE s.story_id = ?')
-        .pluck();
+        .raw();
       if (this.walHeaderCheck && db.pragma('journal_mode', { simple: true }) === 'wal') {
         try {
           // Beside the file SQLite opened: it follows symbolic links, so a -shm beside a link is a stranger's.
@@ -159,6 +172,12 @@ class VersionReader {
       return false;
     }
   }
+  /** The replica through libSQL's own library (it opens read-write, and would create a missing file). */
+  openReplica() {
+    if (!existsSync(this.databasePath)) throw new Error('The replica has not been made yet');
+    const LibsqlDatabase = libsqlDatabase();
+    return new LibsqlDatabase(this.databasePath);
+  }
   current() {
     if (!this.open()) return null;
     try {
@@ -170,7 +189,7 @@ class VersionReader {
         if (read !== WAL_INDEX_HEADER_BYTES) this.headerAtLastRead.fill(0xff);
       }
       this.sqlReads++;
-      this.lastVersion = this.version.get() ?? null;
+      this.lastVersion = this.version.get()?.[0] ?? null;
       return this.lastVersion;
     } catch {
       this.lastVersion = null;
@@ -178,11 +197,11 @@ class VersionReader {
     }
   }
   nextPublicationAfter(now) {
-    return this.nextPublication.get(now) ?? Infinity;
+    return this.nextPublication.get(now)?.[0] ?? Infinity;
   }
   storyTags(storyId) {
     if (!this.open()) return [];
-    return this.tagsOf.all(storyId);
+    return this.tagsOf.all(storyId).map((row) => row[0]);
   }
   close() {
     if (this.shm !== null) closeSync(this.shm);
@@ -239,6 +258,7 @@ export function createPageCache({
   purgeUrls = [],
   lifetimeMs = ENTRY_LIFETIME_MS,
   walHeaderCheck = true,
+  libsqlReplica = false,
 }) {
   const store = new ByteLru(maxBytes);
   /** Answers since start: stored pages served fresh, served while their one refresh renders, rendered. */
@@ -246,7 +266,7 @@ export function createPageCache({
   /** Renders under way, by cache key, with the readers waiting for them. */
   const inFlight = new Map();
   let currentVersion = null;
-  const versions = new VersionReader(databasePath, { walHeaderCheck });
+  const versions = new VersionReader(databasePath, { walHeaderCheck, libsqlReplica });
   const staticNames = staticRoots(clientDir);
 
   function isStatic(pathname) {

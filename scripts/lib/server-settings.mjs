@@ -19,6 +19,8 @@ const DEFAULT_PAGE_CACHE_MB = 64;
  * @property {boolean} walHeaderCheck  whether a hit may learn "nothing was written" from SQLite's own
  *   wal-index header instead of a query: our own database file yes, a libSQL replica (written by
  *   libSQL's sync) no
+ * @property {boolean} libsqlReplica  the file is this server's libSQL embedded replica, so the cache
+ *   opens it with libSQL's own SQLite library, never a second one in the same process
  */
 
 /**
@@ -65,6 +67,7 @@ export function readServerSettings(env = process.env) {
       maxBytes: megabytes * 1024 * 1024,
       purgeUrls: (env.CACHE_PURGE_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean),
       walHeaderCheck: !env.DATABASE_URL?.trim() || env.DATABASE_URL.trim().startsWith('file:'),
+      libsqlReplica: localDatabasePath !== null && !!env.DATABASE_URL?.trim() && !env.DATABASE_URL.trim().startsWith('file:'),
     },
   };
 }

@@ -7,7 +7,7 @@ describe('the server settings', () => {
   it('fall back to localhost:4321, one worker and a 64 MB page cache on the default database', () => {
     const settings = readServerSettings({});
     expect(settings).toMatchObject({ host: 'localhost', port: 4321, workers: 1, localDatabasePath: 'data/rite-of-passage.db' });
-    expect(settings.pageCache).toEqual({ enabled: true, databasePath: 'data/rite-of-passage.db', maxBytes: 64 * 1024 * 1024, purgeUrls: [], walHeaderCheck: true });
+    expect(settings.pageCache).toEqual({ enabled: true, databasePath: 'data/rite-of-passage.db', maxBytes: 64 * 1024 * 1024, purgeUrls: [], walHeaderCheck: true, libsqlReplica: false });
     expect(settings.site.trustedProxies).toBe(0);
   });
 
@@ -29,6 +29,7 @@ describe('the server settings', () => {
       maxBytes: 16 * 1024 * 1024,
       purgeUrls: ['http://127.0.0.1:6081/', 'http://10.0.0.2:6081/'],
       walHeaderCheck: true,
+      libsqlReplica: false,
     });
     expect(settings.site.trustedProxies).toBe(1);
   });
@@ -39,8 +40,12 @@ describe('the server settings', () => {
       enabled: true,
       databasePath: '/srv/replica.db',
       walHeaderCheck: false,
+      // Opened with libSQL's own SQLite, never a second library on the client's file.
+      libsqlReplica: true,
     });
     expect(readServerSettings({ DATABASE_URL: 'file:///srv/site.db' }).localDatabasePath).toBe('/srv/site.db');
+    expect(readServerSettings({ DATABASE_URL: 'file:///srv/site.db' }).pageCache.libsqlReplica).toBe(false);
+    expect(readServerSettings({}).pageCache.libsqlReplica).toBe(false);
   });
 
   // server-settings.mjs works out the file on its own (plain Node cannot import the TypeScript
