@@ -115,6 +115,8 @@ describe('comments', () => {
     await comment(you, story.url, 'A reply to it', mine);
     const refused = await you.post(story.url, { intent: 'delete-comment', comment: String(mine) });
     expect(refused.status).toBe(403);
+    // Said once, at the top of the page the POST lands on, not again beside the comment.
+    expect((await refused.text()).match(/You can only delete your own comments\./g)).toHaveLength(1);
     const deleted = await me.post(story.url, { intent: 'delete-comment', comment: String(mine) });
     expect(deleted.status).toBe(303);
     const html = await (await me.get(story.url)).text();
