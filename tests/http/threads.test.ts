@@ -90,7 +90,10 @@ describe('comments', () => {
     const reader = new Browser(server.origin);
     const empty = await reader.post(story.url, { intent: 'comment', body: '   ', parent: '' });
     expect(empty.status).toBe(400);
-    expect(await empty.text()).toMatch(/class="field-error"[^>]*role="alert"[^>]*>Write something/);
+    const emptyHtml = await empty.text();
+    expect(emptyHtml).toMatch(/class="field-error"[^>]*role="alert"[^>]*>Write something/);
+    // The page renders from the top; the refused form takes the focus, so the reader lands beside the message.
+    expect(emptyHtml).toMatch(/<textarea id="comment-body-new"[^>]*\sautofocus[\s>]/);
     const long = await reader.post(story.url, { intent: 'comment', body: 'x'.repeat(5001), parent: '' });
     expect(long.status).toBe(400);
     expect(await long.text()).toContain('x'.repeat(5001));
