@@ -120,9 +120,14 @@ export function intentField(name: string): IntentOf {
   return (form) => formText(form, name);
 }
 
+/** Whether a page's small script sent this form and asked for JSON (a success too answers JSON then). */
+export function wantsJson(request: Request): boolean {
+  return (request.headers.get('accept') ?? '').includes('application/json');
+}
+
 function answer<O extends FormAgain<unknown>>(context: APIContext, outcome: O): O | Response {
   // A page's small script that asked for JSON gets the problem as JSON, with the same status.
-  if ((context.request.headers.get('accept') ?? '').includes('application/json')) {
+  if (wantsJson(context.request)) {
     return json(outcome.status, { error: outcome.message ?? Object.values(outcome.errors).find(Boolean) ?? '' }, outcome.retryAfterSeconds);
   }
   const response = (context as APIContext & { response?: { status: number; headers: Headers } }).response;

@@ -17,7 +17,7 @@ import { safeReturnPath } from '../lib/labels';
 import { LIMITS } from '../lib/limits';
 import { cleanText } from '../lib/story-input';
 import { hasVisibleText, invisibleTextMessage } from '../lib/visible-text';
-import { formAgain, formFailure, oneMessage, type FormAgain, type FormOutcome, type IntentOf } from './outcome';
+import { formAgain, formFailure, oneMessage, wantsJson, type FormAgain, type FormOutcome, type IntentOf } from './outcome';
 
 /** What the story page's small forms keep: a comment's text or a report's reason. */
 export interface StoryPageValues {
@@ -99,7 +99,7 @@ export function storyPageActions(story: StoryRef) {
           ? await toggleBeenThere(db, story.id, actor.authorId, Date.now(), want)
           : await toggleHelpful(db, story.id, parseId(formText(form, 'lesson')) ?? -1, actor.authorId, Date.now(), want);
       // A small island may ask for JSON to update the count without a reload.
-      if ((context.request.headers.get('accept') ?? '').includes('application/json')) return { kind: 'json', status: 200, body: result };
+      if (wantsJson(context.request)) return { kind: 'json', status: 200, body: result };
       return { kind: 'redirect', location: reaction === 'helpful' ? `${story.url}#lessons` : safeReturnPath(formText(form, 'return'), story.url) };
     }),
 

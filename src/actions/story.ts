@@ -27,9 +27,26 @@ import { applyRedaction } from '../lib/story-preview';
 import { applyPasteFix } from '../lib/paste-help';
 import { formAgain, formFailure, oneMessage, type FormOutcome } from './outcome';
 
-export const NEW_STORY_COOKIE = 'rop_new_story';
+const NEW_STORY_COOKIE = 'rop_new_story';
 /** How long the private link is kept for the next page (and may be shown again to a resubmission). */
 const NEW_STORY_LINK_SECONDS = 15 * 60;
+
+/** Keeps a just-published story's private link for the story page, which shows it once. */
+function rememberNewStory(context: APIContext, storyId: number, manageToken: string): void {
+  context.cookies.set(NEW_STORY_COOKIE, `${storyId}.${manageToken}`, cookieOptions(context.url, NEW_STORY_LINK_SECONDS, '/stories'));
+}
+
+/** The story just published from this browser and its private link, as rememberNewStory() kept them; null when none. */
+export function newStoryFlash(cookies: APIContext['cookies']): { storyId: number; manageToken: string } | null {
+  const [id, manageToken] = (cookies.get(NEW_STORY_COOKIE)?.value ?? '').split('.');
+  const storyId = Number(id);
+  return Number.isInteger(storyId) && storyId > 0 && manageToken ? { storyId, manageToken } : null;
+}
+
+/** Forgets the private link once the story page has shown it. */
+export function forgetNewStory(cookies: APIContext['cookies']): void {
+  cookies.delete(NEW_STORY_COOKIE, { path: '/stories' });
+}
 
 /** What the story form shows besides the fields. */
 export interface StoryFormExtra {
@@ -106,7 +123,7 @@ export async function handleNewStory(context: APIContext): Promise<StoryFormOutc
       throw error;
     }
     // The private manage link is shown once, on the next page, then forgotten.
-    context.cookies.set(NEW_STORY_COOKIE, `${created.id}.${created.manageToken}`, cookieOptions(context.url, NEW_STORY_LINK_SECONDS, '/stories'));
+    rememberNewStory(context, created.id, created.manageToken);
     return { kind: 'redirect', location: created.url };
   } catch (error) {
     return formFailure(error, values, { preview: null, submission });
@@ -127,7 +144,7 @@ async function resubmittedStory(context: APIContext, earlier: EarlierStory, valu
     const recent = Date.now() - earlier.createdAt < NEW_STORY_LINK_SECONDS * 1000;
     // Not after /me issued a fresh link (the derived one no longer works then).
     if (recent && await isManageTokenFor(await getDb(), earlier.id, manageToken)) {
-      context.cookies.set(NEW_STORY_COOKIE, `${earlier.id}.${manageToken}`, cookieOptions(context.url, NEW_STORY_LINK_SECONDS, '/stories'));
+      rememberNewStory(context, earlier.id, manageToken);
       linkShown = true;
     }
   }

@@ -79,6 +79,7 @@ export async function ensureActor(db: Db, context: VisitorContext): Promise<Acto
 /**
  * Every author id that is this visitor: a logged-in person's account keys only (the browser's
  * anonymous key stays someone else's until they choose to link it), or the cookie's key.
+ * Oldest first, so the first is currentAuthorId()'s answer: a page that needs both asks once.
  */
 export async function currentAuthorIds(db: Db, context: VisitorContext): Promise<number[]> {
   const user = context.locals.user;

@@ -90,7 +90,10 @@ describe('comments', () => {
     const reader = new Browser(server.origin);
     const empty = await reader.post(story.url, { intent: 'comment', body: '   ', parent: '' });
     expect(empty.status).toBe(400);
-    expect(await empty.text()).toMatch(/class="field-error"[^>]*role="alert"[^>]*>Write something/);
+    const emptyHtml = await empty.text();
+    expect(emptyHtml).toMatch(/class="field-error"[^>]*role="alert"[^>]*>Write something/);
+    // The page renders from the top; the refused form takes the focus, so the reader lands beside the message.
+    expect(emptyHtml).toMatch(/<textarea id="comment-body-new"[^>]*\sautofocus[\s>]/);
     const long = await reader.post(story.url, { intent: 'comment', body: 'x'.repeat(5001), parent: '' });
     expect(long.status).toBe(400);
     expect(await long.text()).toContain('x'.repeat(5001));
@@ -115,6 +118,8 @@ describe('comments', () => {
     await comment(you, story.url, 'A reply to it', mine);
     const refused = await you.post(story.url, { intent: 'delete-comment', comment: String(mine) });
     expect(refused.status).toBe(403);
+    // Said once, at the top of the page the POST lands on, not again beside the comment.
+    expect((await refused.text()).match(/You can only delete your own comments\./g)).toHaveLength(1);
     const deleted = await me.post(story.url, { intent: 'delete-comment', comment: String(mine) });
     expect(deleted.status).toBe(303);
     const html = await (await me.get(story.url)).text();

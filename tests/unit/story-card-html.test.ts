@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml } from '../../src/lib/html';
 import { feedListHtml, storyCardHtml } from '../../src/components/story/story-card-html';
+import { beenThereFormHtml } from '../../src/components/ui/been-there-html';
 import type { StoryCard } from '../../src/server/feed';
 
 const HOUR = 60 * 60 * 1000;
@@ -89,5 +90,16 @@ describe('storyCardHtml', () => {
     expect(second).toContain('name="want" value="off"');
     expect(second).toContain('#i-been-there-on');
     expect(html.startsWith('<ol class="feed"><li><article')).toBe(true);
+  });
+});
+
+describe('beenThereFormHtml', () => {
+  it('is the one been-there form: the story page’s and a card’s differ only by compact, and typed values stay text', () => {
+    const page = beenThereFormHtml({ storyUrl: '/stories/7-dns', count: 1, pressed: false, returnTo: '/?q="><script>' });
+    expect(page).toMatch(/^<form method="post" action="\/stories\/7-dns" class="been-there" data-reaction-form>/);
+    expect(page).toContain('value="/?q=&quot;&gt;&lt;script&gt;"');
+    expect(page).not.toContain('<script>');
+    const cardHtml = storyCardHtml(card(), { beenThere: false, returnTo: '/?q="><script>', now: NOW });
+    expect(cardHtml).toContain(page.replace('class="been-there"', 'class="been-there compact"'));
   });
 });

@@ -232,6 +232,19 @@ describe('the thread’s HTML', () => {
     expect(html).toContain('<div class="prose compact"><p>Stored, sanitized <strong>HTML</strong></p></div>');
   });
 
+  it('escapes a pseudonym in every other place it appears: "in reply to", the muted fold and its Unmute form', () => {
+    const hostile = '<img src=x onerror=alert(1)> "x"';
+    const html = threadHtml(
+      [comment({ id: 7, pseudonym: hostile }), comment({ id: 8, parentId: 7, depth: 7, parentPseudonym: hostile })],
+      { muted: new Set([hostile]) },
+    );
+    expect(html).not.toContain('<img');
+    expect(html).toContain('in reply to &lt;img src=x onerror=alert(1)&gt; &quot;x&quot;</a>');
+    expect(html).toContain('<summary>You muted &lt;img');
+    expect(html).toContain('name="pseudonym" value="&lt;img src=x onerror=alert(1)&gt; &quot;x&quot;"');
+    expect(html).toContain('>Unmute &lt;img src=x onerror=alert(1)&gt; &quot;x&quot;</button>');
+  });
+
   it('gives each comment links that open a form for that comment only, and no form of its own', () => {
     const html = threadHtml([comment({ id: 7 }), comment({ id: 8, parentId: 7, depth: 1 })]);
     expect(html).not.toContain('<form');

@@ -3,15 +3,15 @@
  * per card, an expression per tag and fact) they were most of the feed's render time, so cards are
  * built here with plain string joins and handed to `set:html` once per list. Every value passes
  * through escapeHtml(); nothing here is user Markdown (titles, lessons and tags are plain text).
- * StoryCard.astro and FeedList.astro are the only users; the been-there form matches
- * BeenThereButton.astro (compact): change both together.
+ * StoryCard.astro and FeedList.astro are the only users; the been-there form is the story page's
+ * own (been-there-html.ts), compact.
  */
 import type { StoryCard } from '../../server/feed';
 import { escapeHtml as e } from '../../lib/html';
 import { experienceLabel, outcomeLabel, plural } from '../../lib/labels';
 import { isoDate, timeAgo } from '../../lib/dates';
 import { CONTENT_NOTES } from '../../lib/facts';
-import { BEEN_THERE_TEXT as text } from '../../lib/reaction-text';
+import { beenThereFormHtml } from '../ui/been-there-html';
 
 export interface CardOptions {
   /** The reader said "been there" to this story (their own mark; never on a cached anonymous page). */
@@ -49,15 +49,7 @@ export function storyCardHtml(story: StoryCard, options: CardOptions): string {
     out += `<div class="updated"><dt class="visually-hidden">Follow-up</dt><dd>updated ${timeHtml(story.followedUpAt, now)}</dd></div>`;
   }
   out += '</dl><div class="actions">';
-  // "want" is the state this press asks for: sent twice, it still lands once. The script
-  // (src/scripts/reactions.ts) takes the other words from BEEN_THERE_TEXT.
-  out += `<form method="post" action="${url}" class="been-there compact" data-reaction-form>`;
-  out += `<input type="hidden" name="return" value="${e(options.returnTo)}"><input type="hidden" name="want" value="${beenThere ? 'off' : 'on'}">`;
-  out += `<button name="reaction" value="been-there" aria-pressed="${beenThere}" title="${e(beenThere ? text.pressedTitle : text.unpressedTitle)}">`;
-  // The one space kept separates the words from the count in the button's accessible name.
-  out += `<svg aria-hidden="true" width="18" height="18"><use href="${beenThere ? '#i-been-there-on' : '#i-been-there'}"></use></svg>`;
-  out += `<span data-pressed-text>${e(beenThere ? text.pressedText : text.unpressedText)}</span> <span class="count" data-count>${story.beenThereCount}</span>`;
-  out += `<span class="visually-hidden" data-count-label>${e(story.beenThereCount === 1 ? text.one : text.many)}</span></button></form>`;
+  out += beenThereFormHtml({ storyUrl: story.url, count: story.beenThereCount, pressed: beenThere, returnTo: options.returnTo, compact: true });
   out += `<a href="${url}#comments">${e(plural(story.commentCount, 'comment'))}</a></div></article>`;
   return out;
 }
