@@ -1,22 +1,18 @@
 /** The "you're not alone" evidence: similar stories and how stories like yours ended. */
 import { sql } from 'drizzle-orm';
-import { firstRow, type Db } from './transaction';
+import type { Db } from './transaction';
 import { hydrateCards, type StoryCard } from './feed';
 import { EXPERIENCE, KEPT_JOB_OUTCOMES, OUTCOME, type Experience, type Outcome } from '../lib/facts';
 import { evidenceSentence, groupPhrase, type EvidenceCounts } from '../lib/evidence';
-import { getFailureTypeBySlug } from './failure-types';
 import { countStories, countStoriesByOutcome, type OutcomeRow } from './story-counts';
 
-/** How many other visible stories share a failure type with this story, by its first type. */
-export async function countOthersOfType(db: Db, storyId: number, failureTypeSlug: string, now = Date.now()): Promise<number> {
-  const type = await getFailureTypeBySlug(db, failureTypeSlug);
-  if (!type) return 0;
+/**
+ * How many other visible stories share the story's first failure type (`type`, which the story
+ * page has already looked up): the kept count, less the story itself when readers can see it.
+ */
+export async function countOthersOfType(db: Db, story: { state: string; publishedAt: number }, type: { id: number }, now = Date.now()): Promise<number> {
   const all = await countStories(db, { failureTypeId: type.id }, now);
-  // The story itself is among them when it is visible and published.
-  const itself = await firstRow<{ n: number }>(db, sql`
-    SELECT count(*) AS n FROM stories s JOIN story_failure_types sft ON sft.story_id = s.id
-    WHERE s.id = ${storyId} AND sft.failure_type_id = ${type.id} AND s.state = 'visible' AND s.published_at <= ${now}`);
-  return all - (itself?.n ?? 0);
+  return all - (story.state === 'visible' && story.publishedAt <= now ? 1 : 0);
 }
 
 export interface OutcomeCount {
@@ -108,12 +104,15 @@ export interface PeopleLikeAuthor {
 }
 
 /**
- * For a story's readers: how stories by people like its author (its first failure type, same
- * experience) ended, counting this one, with the address of exactly that filtered feed.
+ * For a story's readers: how stories by people like its author (its first failure type `type`,
+ * same experience) ended, counting this one, with the address of exactly that filtered feed.
  */
-export async function peopleLikeAuthor(db: Db, story: { tags: { slug: string }[]; experience: string | null }, now = Date.now()): Promise<PeopleLikeAuthor | null> {
-  const type = story.tags[0] ? await getFailureTypeBySlug(db, story.tags[0].slug) : null;
-  if (!type) return null;
+export async function peopleLikeAuthor(
+  db: Db,
+  story: { experience: string | null },
+  type: { id: number; slug: string; name: string },
+  now = Date.now(),
+): Promise<PeopleLikeAuthor> {
   const experience = story.experience && Object.hasOwn(EXPERIENCE, story.experience) ? (story.experience as Experience) : undefined;
   const counts = await evidenceFor(db, { failureTypeId: type.id, experience }, now);
   const group = { experience, typeName: type.name };
